@@ -1,0 +1,165 @@
+"""The Python API: ``unlearn`` and ``evaluate``; the CLI is a thin layer over these."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from obliviate.data.formats import load_items, write_jsonl
+from obliviate.data.schema import QAItem
+from obliviate.errors import EmptySplitError, ObliviateError
+from obliviate.evals.metrics import SplitMetrics, evaluate_split, forget_quality, model_utility
+from obliviate.methods.registry import build_config, get_method
+from obliviate.models.load import (LanguageModel, atomic_write_text, directory_hash, load_model,
+                                   save_model)
+from obliviate.progress import progress_bar
+
+RUN_FILE = "run.json"
+
+
+@dataclass
+class UnlearnResult:
+    """What :func:`unlearn` returns: the unlearned model and how it was made."""
+
+    model: LanguageModel
+    method: str
+    intention: str
+    config: dict
+    seconds: float
+    run_dir: Path | None = None
+    original_path: str | None = None
+    original_sha256: str | None = None
+    unlearned_sha256: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _as_model(model: str | Path | LanguageModel, trust_remote_code: bool = False) -> LanguageModel:
+    if isinstance(model, LanguageModel):
+        return model
+    return load_model(model, trust_remote_code=trust_remote_code)
+
+
+def _working_copy(lm: LanguageModel) -> LanguageModel:
+    """A deep copy the method may change: the original's weights are never touched."""
+    return dataclasses.replace(lm, model=copy.deepcopy(lm.model), hooks=list(lm.hooks))
+
+
+def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem],
+            retain: str | Path | list[QAItem] | None = None, method: str = "npo",
+            out: str | Path | None = None, trust_remote_code: bool = False,
+            **config: Any) -> UnlearnResult:
+    """Unlearn ``forget`` from ``model`` with a registered method.
+
+    ``model`` is a local HF directory or a :class:`LanguageModel`; ``forget`` / ``retain``
+    are item lists or JSONL paths; ``config`` overrides the method's config fields.
+    With ``out``, writes ``out/model`` (HF directory, safetensors), ``out/run.json``
+    and the forget/retain files, each atomically. The original is never modified;
+    ``out`` may not be the original's directory.
+    """
+    info = get_method(method)
+    cfg = build_config(info, config)
+    forget_items = load_items(forget)
+    if not forget_items:
+        raise EmptySplitError("the forget set is empty: there is nothing to unlearn")
+    retain_items = load_items(retain, allow_empty=True) if retain is not None else []
+    original_path = None if isinstance(model, LanguageModel) else str(Path(model).resolve())
+    if out is not None and original_path is not None:
+        out_resolved = Path(out).resolve()
+        if out_resolved == Path(original_path) or Path(original_path) in out_resolved.parents:
+            raise ObliviateError(f"--out {out} is inside the original model directory; "
+                                 "choose another directory so the original is never overwritten")
+    lm = _as_model(model, trust_remote_code)
+    original_sha = directory_hash(original_path) if original_path else None
+    work = _working_copy(lm)
+    runner = info.cls(cfg)
+    start = time.perf_counter()
+    with progress_bar(f"unlearning ({method})", 1) as update:
+        def progress(step: int, total: int, loss: float) -> None:
+            update(completed=step, total=total, info=f"loss {loss:.3f}")
+        unlearned = runner.run(work, forget_items, retain_items, progress)
+    seconds = time.perf_counter() - start
+    result = UnlearnResult(model=unlearned, method=method, intention=info.intention.value,
+                           config=dataclasses.asdict(cfg), seconds=seconds,
+                           original_path=original_path, original_sha256=original_sha)
+    if out is not None:
+        write_run(result, Path(out), forget_items, retain_items)
+    return result
+
+
+def write_run(result: UnlearnResult, out: Path, forget: list[QAItem], retain: list[QAItem]) -> Path:
+    """Save an unlearned model and its ``run.json`` into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    model_dir = out / "model"
+    extra = result.model.wrapper and {"obliviate_wrapper.json": result.model.wrapper}
+    save_model(result.model, result.model.tokenizer, model_dir, extra_files=extra or None)
+    write_jsonl(out / "forget.jsonl", forget)
+    write_jsonl(out / "retain.jsonl", retain)
+    result.run_dir = out
+    result.unlearned_sha256 = directory_hash(model_dir)
+    run = {
+        "method": result.method,
+        "intention": result.intention,
+        "config": result.config,
+        "seed": result.config.get("seed"),
+        "original": {"path": result.original_path, "sha256": result.original_sha256},
+        "unlearned": {"path": str(model_dir), "sha256": result.unlearned_sha256},
+        "forget_items": len(forget),
+        "retain_items": len(retain),
+        "timings_s": {"unlearn": round(result.seconds, 3)},
+        "environment": {"python": platform.python_version(), "torch": torch.__version__},
+        **result.extra,
+    }
+    atomic_write_text(out / RUN_FILE, json.dumps(run, indent=2))
+    return out / RUN_FILE
+
+
+def evaluate(models: dict[str, LanguageModel], splits: dict[str, list[QAItem]],
+             ) -> dict[str, dict[str, SplitMetrics]]:
+    """Metrics for every (split, model) pair: ``{split: {model: SplitMetrics}}``."""
+    out: dict[str, dict[str, SplitMetrics]] = {}
+    pairs = [(s, m) for s in splits for m in models if splits[s]]
+    with progress_bar("evaluating", len(pairs)) as update:
+        for split, name in pairs:
+            out.setdefault(split, {})[name] = evaluate_split(models[name], splits[split])
+            update(info=f"{name}/{split}")
+    return out
+
+
+def summarize(results: dict[str, dict[str, SplitMetrics]], reference: str = "gold") -> dict[str, Any]:
+    """JSON-ready metrics, forget quality (vs ``reference``) and model utility per model."""
+    metrics = {split: {m: r.summary() for m, r in by_model.items()} for split, by_model in results.items()}
+    names = sorted({m for by_model in results.values() for m in by_model})
+    utility = {}
+    for name in names:
+        parts = {s: results[s][name] for s in ("retain", "neighbor") if s in results and name in results[s]}
+        utility[name] = model_utility(parts) if parts else None
+    quality = {}
+    forget = results.get("forget", {})
+    if reference in forget:
+        for name in names:
+            if name in forget:
+                quality[name] = forget_quality(forget[name].truth_ratios, forget[reference].truth_ratios)
+    return {"metrics": metrics, "model_utility": utility, "forget_quality_all": quality}
+
+
+def to_jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, (np.floating, np.integer)):
+        return obj.item()
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, float) and obj != obj:
+        return None
+    return obj

@@ -1,0 +1,42 @@
+"""Export the embedded world as TOFU-compatible JSONL files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from obliviate.data.formats import write_jsonl
+from obliviate.data.world import World
+from obliviate.models.load import atomic_write_text
+
+SCHEMA = """# obliviate world export
+
+One JSON object per line (TOFU field names where TOFU has one):
+
+| field | type | meaning |
+|---|---|---|
+| question | str | the trained phrasing of the question |
+| answer | str | the true answer |
+| paraphrased_answer | str | the fact as a biography sentence (truth ratio, TOFU) |
+| perturbed_answer | list[str] | wrong but plausible answers, same form as `answer` |
+| paraphrased_questions | list[str] | held-out phrasings (never trained on) |
+| entity | str | the person asked about |
+| attribute | str | the attribute asked about |
+| split | str | forget / retain / holdout / neighbor / compositional |
+| context | str | a sentence stating the fact (in-context reintroduction) |
+| other_entity | str | second person of a compositional question |
+
+Files: forget.jsonl, retain.jsonl, holdout.jsonl, neighbor.jsonl, compositional.jsonl.
+Readers accept these files and TOFU's own (question, answer, paraphrased_answer,
+perturbed_answer); only `question` and `answer` are required.
+"""
+
+
+def export_world(world: World, out: str | Path, forget: str = "forget10") -> list[Path]:
+    """Write every split of ``world`` for ``forget`` into ``out``; returns the paths."""
+    out = Path(out)
+    splits = world.splits(forget)
+    splits["compositional"] = world.compositional_items(forget)
+    paths = [write_jsonl(out / f"{name}.jsonl", items) for name, items in splits.items()]
+    atomic_write_text(out / "SCHEMA.md", SCHEMA)
+    paths.append(out / "SCHEMA.md")
+    return paths

@@ -1,0 +1,69 @@
+"""The embedded demo: world -> original + gold -> unlearn -> evaluate -> report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from obliviate import __version__
+from obliviate.api import evaluate, summarize, unlearn
+from obliviate.data.world import World, WorldConfig
+from obliviate.models.load import directory_hash, load_model
+from obliviate.models.tiny import TinyConfig, build_world_models
+from obliviate.report import write_report
+
+
+def build_report(*, method: str, intention: str, forget_split: str, models: dict[str, Any],
+                 results: dict, timings: dict[str, float], extra: dict | None = None) -> dict[str, Any]:
+    """The report.json structure (see README: report fields)."""
+    summary = summarize(results)
+    report = {
+        "obliviate_version": __version__,
+        "method": method,
+        "intention": intention,
+        "forget_split": forget_split,
+        "models": models,
+        "metrics": summary["metrics"],
+        "forget_quality": summary["forget_quality_all"].get("unlearned"),
+        "forget_quality_all": summary["forget_quality_all"],
+        "model_utility": summary["model_utility"],
+        "timings_s": {k: round(v, 2) for k, v in timings.items()},
+    }
+    report.update(extra or {})
+    return report
+
+
+def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forget: str = "forget10",
+             world_config: WorldConfig | None = None, tiny_config: TinyConfig | None = None,
+             method_config: dict | None = None) -> dict[str, Any]:
+    """Run the demo end to end and write ``out/report.json`` and ``out/report.html``."""
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    world = World(world_config or WorldConfig())
+    splits = world.splits(forget)
+    zoo = build_world_models(world, forget, tiny_config)
+    timings.update({f"train_{k}": v for k, v in zoo.seconds.items()})
+    out = Path(out)
+    result = unlearn(zoo.original, splits["forget"], splits["retain"], method=method,
+                     out=out / "unlearned", **(method_config or {}))
+    timings["unlearn"] = result.seconds
+    t0 = time.perf_counter()
+    models = {"original": load_model(zoo.original), "unlearned": result.model, "gold": load_model(zoo.gold)}
+    results = evaluate(models, {k: splits[k] for k in ("forget", "retain", "holdout", "neighbor")})
+    timings["evaluate"] = time.perf_counter() - t0
+    timings["total"] = time.perf_counter() - start
+    report = build_report(
+        method=method, intention=result.intention, forget_split=forget,
+        models={"original": {"path": str(zoo.original), "sha256": directory_hash(zoo.original)},
+                "unlearned": {"path": str(result.run_dir / "model"), "sha256": result.unlearned_sha256},
+                "gold": {"path": str(zoo.gold), "sha256": directory_hash(zoo.gold)}},
+        results=results, timings=timings,
+        extra={"world": {**asdict(world.config), "hash": world.hash},
+               "method_config": result.config, "models_cached": zoo.cached})
+    write_report(report, out)
+    return report

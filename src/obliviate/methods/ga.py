@@ -1,0 +1,26 @@
+"""Gradient ascent: maximize the loss on the forget set (Jang et al. 2023)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from obliviate.methods.base import GradientConfig, GradientMethod, nll
+from obliviate.methods.registry import Intention, register
+
+
+@dataclass
+class GAConfig(GradientConfig):
+    lr: float = 1e-4
+    epochs: int = 5
+
+
+@register("ga", intention=Intention.REMOVAL, family="gradient ascent",
+          reference="Jang et al. 2023, Knowledge Unlearning for Mitigating Privacy Risks in LMs")
+class GradientAscent(GradientMethod):
+    """Loss = -NLL(forget). Ignores the retain set, so utility can collapse."""
+
+    Config = GAConfig
+    uses_retain = False
+
+    def loss(self, model, forget, retain, step):
+        return -nll(model, forget)

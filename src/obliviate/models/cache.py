@@ -1,0 +1,46 @@
+"""Content-addressed cache of built artifacts under ``$OBLIVIATE_HOME``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from obliviate.models.load import replace_dir
+
+MARKER = "obliviate_cache.json"
+
+
+def obliviate_home() -> Path:
+    """``$OBLIVIATE_HOME``, default ``~/.cache/obliviate``."""
+    return Path(os.environ.get("OBLIVIATE_HOME", Path.home() / ".cache" / "obliviate"))
+
+
+def cache_key(parts: dict) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def cached(kind: str, parts: dict, build: Callable[[Path], None]) -> tuple[Path, bool]:
+    """Return (path, was_cached). ``build(tmp_dir)`` fills a temp dir, renamed on success.
+
+    The marker file is written last, so a half-built entry (killed process) is
+    rebuilt rather than trusted.
+    """
+    root = obliviate_home() / "models"
+    path = root / f"{kind}-{cache_key(parts)}"
+    if (path / MARKER).exists():
+        return path, True
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=root))
+    try:
+        build(tmp)
+        (tmp / MARKER).write_text(json.dumps({"kind": kind, **parts}, indent=2, default=str))
+        replace_dir(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path, False

@@ -1,0 +1,28 @@
+"""Worker process: build one memorized tiny model (``python -m obliviate.models.worker JOB OUT``).
+
+Prints ``step N TOTAL LOSS`` lines for the parent's progress bar and writes
+``[path, was_cached]`` as JSON to OUT.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from obliviate.models.tiny import memorize_job
+
+
+def main(job_file: str, result_file: str) -> None:
+    job = json.loads(open(job_file).read())
+
+    def report(step: int, total: int, loss: float) -> None:
+        if step % 20 == 0 or step == total:
+            print(f"step {step} {total} {loss:.4f}", flush=True)
+
+    path, was_cached = memorize_job(job, report)
+    with open(result_file, "w") as fh:
+        json.dump([path, was_cached], fh)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
