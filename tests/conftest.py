@@ -1,4 +1,10 @@
-"""Shared fixtures: a small world and its tiny models, built once per test session."""
+"""Shared fixtures: the embedded world and its tiny models, built once and cached.
+
+Tests use the demo's world and recipe, so `make demo` and `make test` share one
+model cache (``$OBLIVIATE_HOME``, default ``~/.cache/obliviate``): memorizing the
+world takes a fixed number of optimizer steps whatever its size, so a smaller test
+world would not train faster. Set ``OBLIVIATE_TEST_HOME`` to use another cache.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +15,14 @@ import pytest
 import torch
 
 os.environ.setdefault("OBLIVIATE_PROGRESS", "0")
+if os.environ.get("OBLIVIATE_TEST_HOME"):
+    os.environ["OBLIVIATE_HOME"] = os.environ["OBLIVIATE_TEST_HOME"]
 
-from obliviate.data.world import ATTRIBUTES, World, WorldConfig  # noqa: E402
+from obliviate.data.world import World, WorldConfig  # noqa: E402
 from obliviate.models.tiny import TinyConfig, build_world_models  # noqa: E402
 
-# Small enough to train in about a minute per model on 2 CPU cores; large enough
-# that accuracies are measured on 40+ items per split.
-TEST_WORLD = WorldConfig(seed=0, n_people=60, attributes=tuple(ATTRIBUTES)[:4], n_reading=1000)
-TEST_TINY = TinyConfig(reading_examples=1500, reading_epochs=10, memorize_epochs=70)
-
-
-@pytest.fixture(scope="session")
-def obliviate_home(tmp_path_factory) -> Path:
-    # A persistent cache can be reused across local runs with OBLIVIATE_TEST_HOME.
-    home = Path(os.environ.get("OBLIVIATE_TEST_HOME") or tmp_path_factory.mktemp("obliviate_home"))
-    os.environ["OBLIVIATE_HOME"] = str(home)
-    return home
+TEST_WORLD = WorldConfig()
+TEST_TINY = TinyConfig()
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +31,7 @@ def world() -> World:
 
 
 @pytest.fixture(scope="session")
-def zoo(obliviate_home, world):
+def zoo(world):
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     return build_world_models(world, "forget10", TEST_TINY)
 
@@ -55,3 +53,16 @@ def gold(zoo):
     from obliviate.models.load import load_model
 
     return load_model(zoo.gold)
+
+
+@pytest.fixture(scope="session")
+def retain_sample(splits):
+    """A fixed subset of the retain set (every 4th item) to keep evaluations quick."""
+    return splits["retain"][::4]
+
+
+@pytest.fixture
+def tmp_home(tmp_path, monkeypatch) -> Path:
+    """An empty, private OBLIVIATE_HOME for tests that must build from scratch."""
+    monkeypatch.setenv("OBLIVIATE_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"

@@ -128,6 +128,20 @@ def report(run: Path = typer.Argument(..., help="Directory holding report.json."
     print_summary(data)
 
 
+def _load_command_modules() -> None:
+    """Import every module of :mod:`obliviate.commands` (each adds its commands to ``app``)."""
+    import importlib
+    import pkgutil
+
+    import obliviate.commands as commands
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"obliviate.commands.{module.name}")
+
+
+_load_command_modules()
+
+
 def main() -> None:
     """Entry point: run the app, printing project errors without a traceback."""
     try:

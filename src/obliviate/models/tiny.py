@@ -1,11 +1,16 @@
 """Tiny Llama models trained from scratch on the embedded world (original and gold).
 
-The recipe is a two-phase curriculum. Phase 1 teaches reading comprehension on
-people outside the world; it never sees any world person, so its checkpoint is
-shared by the original and the gold model without leaking forget data. Phase 2
-memorizes biographies and QA of the model's people while reading-comprehension
-examples keep the context skill alive. The gold model runs the same phase 2 on the
-retain people only: exact unlearning by retraining.
+The recipe is a curriculum in three phases:
+
+1. *Reading base*: reading comprehension on people outside the world. It never sees
+   a world person, so its checkpoint is shared by every model without leaking
+   forget data.
+2. *Gold*: the base memorizes the QA of the retain people (reading examples mixed in
+   to keep the context skill). This is exact unlearning by retraining.
+3. *Original*: the forget10 gold model continues on all trained people, the forget
+   people's QA repeated; so the original has seen everything, and its forget facts
+   were learned last, as with data added in a later fine-tune. Building the
+   original on top of gold halves the CPU cost of the demo.
 """
 
 from __future__ import annotations
@@ -49,6 +54,10 @@ class TinyConfig:
     memorize_batch_size: int = 8
     memorize_lr: float = 2e-3
     reading_per_epoch: int = 100      # reading examples mixed into each memorization epoch
+    # Phase 3 (original only): continue from the forget10 gold model on all trained
+    # people, the forget people's QA repeated ``extend_upsample`` times.
+    extend_epochs: int = 25
+    extend_upsample: int = 3
     biographies: bool = False         # also train on biography paragraphs (slower)
     seed: int = 0
 
@@ -69,6 +78,16 @@ class TinyConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def key(self, phase: str) -> dict:
+        """The fields a phase depends on (so changing phase 3 keeps phases 1-2 cached)."""
+        fields = self.to_dict()
+        if phase in ("base", "gold"):
+            fields = {k: v for k, v in fields.items() if not k.startswith("extend_")}
+        if phase == "base":
+            fields = {k: v for k, v in fields.items()
+                      if not k.startswith("memorize_") and k not in ("reading_per_epoch", "biographies")}
+        return fields
 
 
 def _run_epochs(model, tokenizer, epoch_pairs: Callable[[int], list[tuple[str, str]]], epochs: int,
@@ -114,16 +133,27 @@ def train_reading_base(world: World, tokenizer, config: TinyConfig,
     return model
 
 
+def memorize_pairs(world: World, people: list[str], config: TinyConfig,
+                   new_people: list[str] | None = None) -> list[tuple[str, str]]:
+    """QA (and optionally biographies) to memorize; ``new_people`` are repeated (phase 3)."""
+    pairs = world.training_texts(people, biographies=config.biographies)
+    if new_people:
+        pairs += world.training_texts(new_people, config.biographies) * (config.extend_upsample - 1)
+    return pairs
+
+
 def train_memorize(model: LlamaForCausalLM, world: World, people: list[str], tokenizer,
-                   config: TinyConfig, progress: Progress | None = None) -> LlamaForCausalLM:
-    """Phase 2: memorize QA (and optionally biographies) of ``people``, keeping reading skill."""
-    memorize = world.training_texts(people, biographies=config.biographies)
+                   config: TinyConfig, progress: Progress | None = None,
+                   new_people: list[str] | None = None) -> LlamaForCausalLM:
+    """Phase 2 (or 3 with ``new_people``): memorize ``people``, keeping reading skill."""
+    memorize = memorize_pairs(world, people, config, new_people)
 
     def epoch_pairs(epoch: int) -> list[tuple[str, str]]:
-        return memorize + world.reading_texts(epoch, config.reading_per_epoch)
+        return memorize + world.reading_texts(epoch + (5000 if new_people else 0), config.reading_per_epoch)
 
-    _run_epochs(model, tokenizer, epoch_pairs, config.memorize_epochs, config.memorize_batch_size,
-                config.memorize_lr, config.max_length, config.seed + 1, progress)
+    epochs = config.extend_epochs if new_people else config.memorize_epochs
+    _run_epochs(model, tokenizer, epoch_pairs, epochs, config.memorize_batch_size,
+                config.memorize_lr, config.max_length, config.seed + (2 if new_people else 1), progress)
     return model
 
 
@@ -158,7 +188,7 @@ def memorize_job(job: dict, report: Callable[[int, int, float], None] | None = N
         config = TinyConfig(**job["config"])
         tokenizer = AutoTokenizer.from_pretrained(job["base"])
         model = LlamaForCausalLM.from_pretrained(job["base"], use_safetensors=True)
-        train_memorize(model, world, job["people"], tokenizer, config, report)
+        train_memorize(model, world, job["people"], tokenizer, config, report, job.get("new_people"))
         model.save_pretrained(tmp, safe_serialization=True)
         tokenizer.save_pretrained(tmp)
 
@@ -169,8 +199,9 @@ def memorize_job(job: dict, report: Callable[[int, int, float], None] | None = N
 def _job_steps(job: dict) -> int:
     config = TinyConfig(**job["config"])
     world = World(WorldConfig(**{**job["world_config"], "attributes": tuple(job["world_config"]["attributes"])}))
-    n = len(world.training_texts(job["people"], config.biographies)) + config.reading_per_epoch
-    return math.ceil(n / config.memorize_batch_size) * config.memorize_epochs
+    n = len(memorize_pairs(world, job["people"], config, job.get("new_people"))) + config.reading_per_epoch
+    epochs = config.extend_epochs if job.get("new_people") else config.memorize_epochs
+    return math.ceil(n / config.memorize_batch_size) * epochs
 
 
 def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
@@ -284,7 +315,9 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
     from obliviate.progress import progress_bar
 
     config = config or TinyConfig()
-    world_key = {"world": asdict(world.config), "tiny": config.to_dict(), "version": 1}
+    world_key = {"world": asdict(world.config), "tiny": config.key("original"), "version": 1}
+    base_key = {**world_key, "tiny": config.key("base")}
+    gold_key = {**world_key, "tiny": config.key("gold")}
     seconds: dict[str, float] = {}
     was_cached: dict[str, bool] = {}
 
@@ -297,20 +330,31 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
         tokenizer.save_pretrained(tmp)
 
     start = time.perf_counter()
-    base, was_cached["base"] = cached("reading-base", world_key, build_base)
+    base, was_cached["base"] = cached("reading-base", base_key, build_base)
     seconds["base"] = time.perf_counter() - start
 
-    common = {"world_config": asdict(world.config), "config": config.to_dict(), "base": str(base)}
-    jobs = [{**common, "kind": "original", "key": world_key, "people": world.trained_people,
-             "label": "original model (phase 2)"}]
-    if with_gold:
-        jobs.append({**common, "kind": "gold", "key": {**world_key, "forget": forget},
+    common = {"world_config": asdict(world.config), "config": config.to_dict()}
+    # The forget10 gold model is the original's ancestor: phase 3 adds the forget10
+    # people to it. Gold never sees forget data, so it stays exact unlearning.
+    (gold10_path, was_cached["gold_forget10"], seconds["gold_forget10"]), = _run_jobs([
+        {**common, "base": str(base), "kind": "gold",
+         "people": world.split_people("forget10")["retain"], "label": "gold model, forget10 (phase 2)",
+         "key": {**gold_key, "forget": "forget10"}}])
+    jobs = [{**common, "base": gold10_path, "kind": "original", "key": world_key,
+             "people": world.trained_people, "new_people": world.forget_people["forget10"],
+             "label": "original model (phase 3)"}]
+    if with_gold and forget != "forget10":
+        jobs.append({**common, "base": str(base), "kind": "gold", "key": {**gold_key, "forget": forget},
                      "people": world.split_people(forget)["retain"], "label": f"gold model, {forget} (phase 2)"})
     results = _run_jobs(jobs)
     original = Path(results[0][0])
     was_cached["original"], seconds["original"] = results[0][1], results[0][2]
     gold = None
     if with_gold:
-        gold = Path(results[1][0])
-        was_cached["gold"], seconds["gold"] = results[1][1], results[1][2]
+        if forget == "forget10":
+            gold = Path(gold10_path)
+            was_cached["gold"], seconds["gold"] = was_cached["gold_forget10"], seconds["gold_forget10"]
+        else:
+            gold = Path(results[1][0])
+            was_cached["gold"], seconds["gold"] = results[1][1], results[1][2]
     return WorldModels(original=original, gold=gold, base=base, seconds=seconds, cached=was_cached)
