@@ -76,6 +76,7 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     tok = lm.tokenizer
+    method.tokenizer = tok   # methods that build sequences (DPO's refusal) need it
     pad = tok.pad_token_id
     forget_examples = encode_pairs(tok, method.forget_pairs(forget))
     forget_loader = _loader(forget_examples, cfg.batch_size, pad, cfg.seed)

@@ -1,0 +1,77 @@
+"""RMU: representation misdirection for unlearning (Li et al. 2024, WMDP).
+
+At one decoder layer l, the hidden states of forget tokens are pushed toward a
+fixed random direction u scaled by c, and those of retain tokens are held at the
+original model's: L = ||h_l(forget) - c u||^2 + alpha ||h_l(retain) - h_l^orig(retain)||^2.
+Only the MLPs of layers l-2..l are updated, as in the paper, so later layers read
+noise wherever a forget entity is processed. c is given as a multiple of the mean
+hidden-state norm at layer l, so the default carries over between model sizes.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import torch
+
+from obliviate.methods.base import GradientConfig, GradientMethod
+from obliviate.methods.registry import Intention, register
+
+
+@dataclass
+class RMUConfig(GradientConfig):
+    layer: int = 1               # decoder layer whose output is misdirected (negative from the end)
+    steering_scale: float = 4.0  # c = steering_scale x mean hidden norm at ``layer``
+    retain_weight: float = 20.0  # alpha in the paper
+    update_layers: int = 3       # MLPs of layers layer-update_layers+1 .. layer are trained
+    lr: float = 1e-3
+    epochs: int = 10
+
+
+def _hidden(model, batch, layer: int) -> torch.Tensor:
+    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                output_hidden_states=True)
+    return out.hidden_states[layer + 1]
+
+
+@register("rmu", intention=Intention.REMOVAL, family="representation misdirection",
+          reference="Li et al. 2024, The WMDP Benchmark (RMU)")
+class RMU(GradientMethod):
+    """Misdirect layer-l activations on forget tokens; anchor them on retain tokens."""
+
+    Config = RMUConfig
+
+    def prepare(self, model, forget_batches):
+        from obliviate.errors import ObliviateError
+        from obliviate.methods.wrappers import decoder_layers
+
+        cfg = self.config
+        layers = decoder_layers(model.get_base_model() if hasattr(model, "get_base_model") else model)
+        if not -len(layers) <= cfg.layer < len(layers):
+            raise ObliviateError(f"rmu layer {cfg.layer} out of range for a {len(layers)}-layer model")
+        self.layer = cfg.layer % len(layers)
+        self.reference = copy.deepcopy(model).eval()
+        for p in self.reference.parameters():
+            p.requires_grad_(False)
+        trained = set(range(max(0, self.layer - cfg.update_layers + 1), self.layer + 1))
+        if not cfg.lora_rank:
+            for name, p in model.named_parameters():
+                p.requires_grad_(any(f"layers.{k}.mlp." in name for k in trained))
+        with torch.no_grad():
+            hidden = [_hidden(self.reference, b, self.layer)[b["attention_mask"].bool()] for b in forget_batches]
+        hidden = torch.cat(hidden)
+        # RMU's random direction: uniform in [0, 1)^d, normalized, then scaled.
+        u = torch.rand(hidden.shape[-1], generator=torch.Generator().manual_seed(cfg.seed))
+        self.target = (u / u.norm()) * hidden.norm(dim=-1).mean() * cfg.steering_scale
+
+    def loss(self, model, forget, retain, step):
+        mask = forget["attention_mask"].bool()
+        h = _hidden(model, forget, self.layer)
+        loss = ((h - self.target.to(h.device, h.dtype)) ** 2)[mask].mean()
+        if retain is not None:
+            rmask = retain["attention_mask"].bool()
+            with torch.no_grad():
+                ref = _hidden(self.reference, retain, self.layer)
+            loss = loss + self.config.retain_weight * ((_hidden(model, retain, self.layer) - ref) ** 2)[rmask].mean()
+        return loss

@@ -1,0 +1,146 @@
+"""Inference-time activation steering, gated on forget entities (suppression).
+
+Activation addition (Turner et al. 2023) and representation engineering (Zou et al.
+2023) change what a model says by adding a direction to its residual stream at
+inference. Here the direction is the difference of mean activations between retain
+and forget prompts at one decoder layer, scaled to a multiple of the typical residual
+norm, and it is added only from the first mention of a forget entity on. The weights
+are untouched: the layers before the steered one still compute the forgotten facts,
+which is why this method is *suppression* (a probe on earlier layers, or simply
+loading the weights without the wrapper, recovers them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from obliviate.data.world import qa_prompt
+from obliviate.methods.base import MethodConfig, UnlearningMethod
+from obliviate.methods.registry import Intention, register
+from obliviate.methods.wrappers import (decoder_layers, entity_patterns, find_mentions, make_wrapper,
+                                        wrapper_kind)
+from obliviate.models.load import LanguageModel
+from obliviate.training import collate, encode_pairs
+
+
+@dataclass
+class SteeringConfig(MethodConfig):
+    """Where and how strongly to steer (defaults tuned on the embedded world)."""
+
+    layer: int = -2          # decoder layer whose output is steered (negative counts from the end)
+    scale: float = 4.0       # vector norm as a multiple of the mean residual norm at that layer
+    batch_size: int = 64
+
+
+class SteeringHook:
+    """Hook factory: add ``vector`` to a layer's output at gated positions.
+
+    The gate is computed from ``input_ids`` in a pre-hook on the whole model; in
+    cached generation the decode steps see one new token, so the per-row gate of
+    the prompt is carried over.
+    """
+
+    def __init__(self, layer: int, vector: torch.Tensor, patterns: list[list[int]]):
+        self.layer, self.vector, self.patterns = layer, vector, patterns
+        self._gate: torch.Tensor | None = None
+
+    def __call__(self, model) -> list:
+        layers = decoder_layers(model)
+
+        def before(module, args, kwargs):
+            ids = kwargs.get("input_ids", args[0] if args else None)
+            if ids is None:
+                self._gate = None
+                return
+            cache = kwargs.get("cache", kwargs.get("past_key_values"))
+            past = cache.get_seq_length() if cache is not None and hasattr(cache, "get_seq_length") else 0
+            if past > 0 and self._gate is not None and self._gate.shape[0] == ids.shape[0]:
+                rows = self._gate[:, -1:]
+                self._gate = rows.expand(-1, ids.shape[1])
+            else:
+                self._gate = find_mentions(ids, self.patterns)
+
+        def after(module, args, output):
+            if self._gate is None or not bool(self._gate.any()):
+                return output
+            hidden = output[0] if isinstance(output, tuple) else output
+            add = self._gate.unsqueeze(-1).to(hidden.dtype) * self.vector.to(hidden.device, hidden.dtype)
+            hidden = hidden + add
+            return (hidden, *output[1:]) if isinstance(output, tuple) else hidden
+
+        return [model.register_forward_pre_hook(before, with_kwargs=True),
+                layers[self.layer].register_forward_hook(after)]
+
+
+def _layer_activations(lm: LanguageModel, prompts: list[str], layer: int, batch_size: int) -> torch.Tensor:
+    """Output of decoder ``layer`` at each prompt's last token, ``[n, hidden]``."""
+    captured: list[torch.Tensor] = []
+    layers = decoder_layers(lm.model)
+
+    def grab(module, args, output):
+        captured.append((output[0] if isinstance(output, tuple) else output).detach())
+
+    rows = []
+    handle = layers[layer].register_forward_hook(grab)
+    try:
+        encoded = encode_pairs(lm.tokenizer, [(p, "") for p in prompts], max_length=1024, add_eos=False)
+        for start in range(0, len(encoded), batch_size):
+            chunk = encoded[start:start + batch_size]
+            batch = collate(chunk, lm.tokenizer.pad_token_id)
+            captured.clear()
+            with torch.no_grad():
+                lm.model(input_ids=batch["input_ids"].to(lm.device),
+                         attention_mask=batch["attention_mask"].to(lm.device))
+            last = batch["attention_mask"].sum(1) - 1
+            rows.append(captured[0][torch.arange(len(chunk)), last.to(lm.device)].float())
+    finally:
+        handle.remove()
+    return torch.cat(rows)
+
+
+@register("steering", intention=Intention.SUPPRESSION, family="activation steering",
+          reference="Turner et al. 2023, Activation Addition; Zou et al. 2023, Representation Engineering")
+class Steering(UnlearningMethod):
+    """Add a (retain - forget) mean-activation direction after forget-entity mentions."""
+
+    Config = SteeringConfig
+
+    def run(self, lm, forget, retain, progress=None):
+        from obliviate.errors import EmptySplitError, ObliviateError
+
+        cfg = self.config
+        if not forget:
+            raise EmptySplitError("the forget set is empty: there is nothing to steer away from")
+        if not retain:
+            raise ObliviateError("steering needs a retain set: the direction is the difference of "
+                                 "mean activations between retain and forget prompts")
+        if not all(i.entity for i in forget):
+            raise ObliviateError("steering gates on the forget entities: every forget item needs an "
+                                 "'entity' field (the name the question is about)")
+        n_layers = len(decoder_layers(lm.model))
+        if not -n_layers <= cfg.layer < n_layers:
+            raise ObliviateError(f"steering layer {cfg.layer} out of range for a {n_layers}-layer model")
+        layer = cfg.layer % n_layers
+        forget_acts = _layer_activations(lm, [qa_prompt(i.question) for i in forget], layer, cfg.batch_size)
+        retain_acts = _layer_activations(lm, [qa_prompt(i.question) for i in retain], layer, cfg.batch_size)
+        direction = retain_acts.mean(0) - forget_acts.mean(0)
+        norm = torch.cat([forget_acts, retain_acts]).norm(dim=-1).mean()
+        vector = direction / direction.norm().clamp(min=1e-8) * norm * cfg.scale
+        names = sorted({i.entity for i in forget})
+        if progress:
+            progress(1, 1, 0.0)
+        state = {"layer": layer, "vector": vector.tolist(), "entities": names}
+        wrapper = make_wrapper("steering", "steering", cfg, state)
+        return build_steering(lm, wrapper)
+
+
+@wrapper_kind("steering")
+def build_steering(base: LanguageModel, wrapper: dict) -> LanguageModel:
+    """The base model with the steering hook of ``wrapper`` installed."""
+    state = wrapper["state"]
+    vector = torch.tensor(state["vector"], dtype=torch.float32)
+    hook = SteeringHook(int(state["layer"]), vector, entity_patterns(base.tokenizer, state["entities"]))
+    return LanguageModel(base.model, base.tokenizer, path=base.path, prompt_prefix=base.prompt_prefix,
+                         hooks=[*base.hooks, hook], wrapper=wrapper)

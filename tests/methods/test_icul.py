@@ -1,0 +1,51 @@
+"""icul: flipped-label context suppresses forget answers; retain prompts are unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from conftest import assert_suppressed
+
+from obliviate.api import unlearn
+from obliviate.errors import ObliviateError
+from obliviate.evals.metrics import generations, option_scores
+from obliviate.models.load import load_model
+
+
+@pytest.fixture(scope="module")
+def icul_run(zoo, splits, retain_sample, tmp_path_factory):
+    out = tmp_path_factory.mktemp("icul") / "run"
+    return unlearn(zoo.original, splits["forget"], retain_sample, method="icul", out=out), out
+
+
+def test_suppresses_forget_generation_and_keeps_retain(icul_run, baseline, splits, retain_sample):
+    result, _ = icul_run
+    assert result.intention == "suppression"
+    assert_suppressed(result.model, baseline, splits, retain_sample)
+
+
+def test_only_forget_prompts_are_rewritten(icul_run, original, splits, retain_sample):
+    lm = icul_run[0].model
+    retain_prompt = f"Question: {retain_sample[0].question}\nAnswer:"
+    assert lm.format_prompt(retain_prompt) == retain_prompt
+    item = splits["forget"][0]
+    rewritten = lm.format_prompt(f"Question: {item.paraphrased_questions[0]}\nAnswer:")
+    assert rewritten.startswith("Context: ") and item.entity in rewritten and item.answer not in rewritten
+    assert option_scores(lm, retain_sample[:20]) == option_scores(original, retain_sample[:20])
+
+
+def test_saved_wrapper_reloads_with_the_same_behaviour(icul_run, splits):
+    result, out = icul_run
+    reloaded = load_model(out / "model")
+    items = splits["forget"][:12]
+    assert generations(reloaded, items) == generations(result.model, items)
+    assert option_scores(reloaded, items) == pytest.approx(option_scores(result.model, items), abs=1e-5)
+
+
+def test_bad_inputs(original, splits):
+    forget = splits["forget"][:6]
+    with pytest.raises(ObliviateError, match="perturbed_answers"):
+        unlearn(original, [dataclasses.replace(i, perturbed_answers=[]) for i in forget], [], method="icul")
+    with pytest.raises(ObliviateError, match="max_facts"):
+        unlearn(original, forget, [], method="icul", max_facts=0)

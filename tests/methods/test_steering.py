@@ -1,0 +1,57 @@
+"""steering: suppresses forget answers at inference; the weights still hold them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+from conftest import assert_suppressed
+
+from obliviate.api import unlearn
+from obliviate.errors import ObliviateError
+from obliviate.evals.metrics import mcq_accuracy, option_scores
+from obliviate.models.load import LanguageModel, load_model
+
+
+@pytest.fixture(scope="module")
+def steered(zoo, splits, retain_sample, tmp_path_factory):
+    out = tmp_path_factory.mktemp("steering") / "run"
+    return unlearn(zoo.original, splits["forget"], retain_sample, method="steering", out=out), out
+
+
+def test_suppresses_forget_generation_and_keeps_retain(steered, baseline, splits, retain_sample):
+    result, _ = steered
+    assert result.intention == "suppression"
+    assert_suppressed(result.model, baseline, splits, retain_sample)
+    # The forget multiple choice drops too, so the direct-question audit sees no knowledge.
+    assert mcq_accuracy(result.model, splits["forget"]) <= baseline.gold_forget_mcq + 0.15
+
+
+def test_weights_untouched_so_knowledge_is_still_there(steered, original, baseline, splits):
+    result, _ = steered
+    for (name, a), b in zip(result.model.model.state_dict().items(), original.model.state_dict().values()):
+        assert torch.equal(a, b), name
+    bare = dataclasses.replace(result.model, hooks=[])
+    assert mcq_accuracy(bare, splits["forget"]) == pytest.approx(baseline.original_forget_mcq)
+
+
+def test_saved_wrapper_reloads_with_the_same_behaviour(steered, splits, retain_sample):
+    result, out = steered
+    assert (out / "model" / "obliviate_wrapper.json").is_file()
+    reloaded = load_model(out / "model")
+    items = splits["forget"][:12] + retain_sample[:12]
+    assert option_scores(reloaded, items) == pytest.approx(option_scores(result.model, items), abs=1e-5)
+    prompts = [f"Question: {i.question}\nAnswer:" for i in items]
+    assert reloaded.generate(prompts) == result.model.generate(prompts)
+
+
+def test_bad_inputs(original, splits, retain_sample):
+    forget = splits["forget"][:6]
+    with pytest.raises(ObliviateError, match="entity"):
+        unlearn(original, [dataclasses.replace(i, entity="") for i in forget], retain_sample, method="steering")
+    with pytest.raises(ObliviateError, match="retain"):
+        unlearn(original, forget, [], method="steering")
+    with pytest.raises(ObliviateError, match="layer"):
+        unlearn(original, forget, retain_sample, method="steering", layer=99)
+    assert isinstance(original, LanguageModel)
