@@ -196,16 +196,33 @@ def load_run_inputs(run_dir: str | Path, gold: str | Path | None = None,
     return RunInputs(run_dir, forget, retain, original_path, unlearned, gold_path, report_path, world, split)
 
 
-def merge_into_report(inputs: RunInputs, key: str, value: Any) -> Path | None:
-    """Add ``key`` to the run's report.json and re-render report.html; None without a report."""
-    if inputs.report_path is None:
-        return None
+def merge_into_report(inputs: RunInputs, key: str, value: Any) -> Path:
+    """Add ``key`` to the run's report.json and re-render report.html.
+
+    Without a report yet, one is started in the run directory with the fields the
+    HTML template needs (as ``obliviate audit`` does). Returns the report's path.
+    """
     from obliviate.report import write_report
 
-    report = json.loads(inputs.report_path.read_text())
+    path = inputs.report_path or inputs.run_dir / "report.json"
+    report: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            report = json.loads(path.read_text())
+        except json.JSONDecodeError as err:
+            raise ObliviateError(f"{path} is not valid JSON ({err.msg}); move it away to start afresh") from err
+    run = json.loads((inputs.run_dir / "run.json").read_text())
+    report.setdefault("method", run.get("method", "unknown"))
+    report.setdefault("intention", run.get("intention", ""))
+    report.setdefault("forget_split", inputs.forget_split or inputs.run_dir.name)
+    report.setdefault("models", {name: {"path": p, "sha256": None} for name, p in (
+        ("original", inputs.original), ("unlearned", inputs.unlearned), ("gold", inputs.gold)) if p})
+    report.setdefault("metrics", {})
+    report.setdefault("model_utility", {})
+    report.setdefault("timings_s", {})
     report[key] = value
-    write_report(report, inputs.report_path.parent)
-    return inputs.report_path
+    write_report(report, path.parent)
+    return path
 
 
 def run_ununlearning(run_dir: str | Path, gold: str | Path | None = None, original: str | Path | None = None,
