@@ -110,7 +110,7 @@ class ICUL(UnlearningMethod):
 
 
 @wrapper_kind("icul")
-def build_icul(base: LanguageModel, wrapper: dict) -> LanguageModel:
+def build_icul(base: LanguageModel, wrapper: dict, root=None) -> LanguageModel:
     """The base model with the ICUL prompt transform of ``wrapper``."""
     return ICULModel(base.model, base.tokenizer, path=base.path, prompt_prefix=base.prompt_prefix,
                      hooks=list(base.hooks), wrapper=wrapper, rewrite=make_rewriter(wrapper["state"]))

@@ -137,7 +137,7 @@ class Steering(UnlearningMethod):
 
 
 @wrapper_kind("steering")
-def build_steering(base: LanguageModel, wrapper: dict) -> LanguageModel:
+def build_steering(base: LanguageModel, wrapper: dict, root=None) -> LanguageModel:
     """The base model with the steering hook of ``wrapper`` installed."""
     state = wrapper["state"]
     vector = torch.tensor(state["vector"], dtype=torch.float32)

@@ -33,14 +33,14 @@ from obliviate.models.load import WRAPPER_FILE, LanguageModel
 
 WRAPPER_FORMAT = 1
 
-# kind -> function(base LanguageModel, wrapper dict) -> wrapped LanguageModel
-_BUILDERS: dict[str, Callable[[LanguageModel, dict], LanguageModel]] = {}
+# kind -> function(base LanguageModel or None, wrapper dict, root) -> wrapped LanguageModel
+_BUILDERS: dict[str, Callable[[LanguageModel | None, dict, Path], LanguageModel]] = {}
 
 
 def wrapper_kind(kind: str) -> Callable:
     """Decorator registering how a wrapper ``kind`` is rebuilt at load time."""
 
-    def wrap(fn: Callable[[LanguageModel, dict], LanguageModel]) -> Callable:
+    def wrap(fn: Callable) -> Callable:
         _BUILDERS[kind] = fn
         return fn
 
@@ -105,12 +105,14 @@ def load_wrapped(root: str | os.PathLike, trust_remote_code: bool = False,
     if kind not in _BUILDERS:
         raise ModelLoadError(f"{path}: unknown wrapper kind {kind!r}; known: {sorted(_BUILDERS)}")
     base_ref = wrapper.get("base_model", ".")
-    if base_ref in (".", ""):
+    if base_ref is None:       # the builder loads its own weights (e.g. SISA's shards)
+        base = None
+    elif base_ref in (".", ""):
         base = _load_weights(root, trust_remote_code, dtype, device)
     else:
         base_path = Path(base_ref) if os.path.isabs(base_ref) else root / base_ref
         base = load_model(base_path, trust_remote_code=trust_remote_code, dtype=dtype, device=device)
-    wrapped = _BUILDERS[kind](base, wrapper)
+    wrapped = _BUILDERS[kind](base, wrapper, root)
     wrapped.path = str(root)
     wrapped.wrapper = wrapper
     return wrapped

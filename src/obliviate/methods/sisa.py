@@ -1,0 +1,158 @@
+"""SISA: sharded training, so unlearning retrains only the shards that held the data.
+
+Bourtoule et al. 2021 (Machine Unlearning) split the training set into disjoint
+shards, train one constituent model per shard and aggregate their outputs; deleting
+a point retrains only its shard. Here shards are by person (a stable hash of the
+entity name), each constituent is ``base_model`` trained on its shard with the
+retraining recipe, and the ensemble averages the constituents' next-token
+probabilities. Trained shards are cached (``$OBLIVIATE_HOME/models/sisa-shard-*``) by a hash of their data, so the "before"
+ensemble (forget people included) is trained once; unlearning retrains exactly the
+shards that contain a forget person (``last_retrained``) and reuses the others. Slicing
+(checkpoints inside a shard) is not implemented: with a few shards a retrain is a
+whole shard. Exact: no constituent of the result ever saw a forget item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import torch
+
+from obliviate.errors import EmptySplitError, ObliviateError
+from obliviate.methods.registry import Intention, register
+from obliviate.methods.retrain import Retrain, RetrainConfig, retain_training_pairs, train_on_pairs
+from obliviate.methods.wrappers import make_wrapper, wrapper_kind
+from obliviate.models.load import LanguageModel, load_model
+
+
+@dataclass
+class SISAConfig(RetrainConfig):
+    shards: int = 2               # few shards: each must memorize its people from scratch
+
+
+def shard_of(entity: str, shards: int) -> int:
+    """The shard a person's items belong to (stable across runs and machines)."""
+    return int(hashlib.sha256(entity.encode()).hexdigest(), 16) % shards
+
+
+class ShardEnsemble(torch.nn.Module):
+    """Constituent models whose next-token probabilities are averaged (SISA aggregation)."""
+
+    def __init__(self, models: list):
+        super().__init__()
+        self.constituents = torch.nn.ModuleList(models)
+        self.config = models[0].config
+
+    def forward(self, input_ids, attention_mask=None, output_hidden_states=False, **kwargs):
+        outs = [m(input_ids=input_ids, attention_mask=attention_mask,
+                  output_hidden_states=output_hidden_states) for m in self.constituents]
+        probs = torch.stack([torch.softmax(o.logits.float(), -1) for o in outs]).mean(0)
+        hidden = None
+        if output_hidden_states:
+            hidden = tuple(torch.stack(h).mean(0) for h in zip(*[o.hidden_states for o in outs]))
+        return SimpleNamespace(logits=probs.clamp(min=1e-12).log(), hidden_states=hidden)
+
+    @torch.no_grad()
+    def generate(self, input_ids, attention_mask, max_new_tokens=8, pad_token_id=None,
+                 eos_token_id=None, **kwargs):
+        """Greedy decoding without a cache (left padding handled via position ids)."""
+        done = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        for _ in range(max_new_tokens):
+            position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+            outs = [m(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids)
+                    for m in self.constituents]
+            probs = torch.stack([torch.softmax(o.logits[:, -1].float(), -1) for o in outs]).mean(0)
+            nxt = probs.argmax(-1)
+            if pad_token_id is not None:
+                nxt = torch.where(done, torch.full_like(nxt, pad_token_id), nxt)
+            input_ids = torch.cat([input_ids, nxt[:, None]], 1)
+            attention_mask = torch.cat([attention_mask, (~done).long()[:, None]], 1)
+            if eos_token_id is not None:
+                done |= nxt == eos_token_id
+            if bool(done.all()):
+                break
+        return input_ids
+
+    def save_pretrained(self, out_dir, safe_serialization=True, **kwargs):
+        for k, m in enumerate(self.constituents):
+            m.save_pretrained(Path(out_dir) / f"shard_{k}", safe_serialization=True)
+
+
+@register("sisa", intention=Intention.EXACT, family="retraining",
+          reference="Bourtoule et al. 2021, Machine Unlearning (SISA)")
+class SISA(Retrain):
+    """Shard by person; retrain only the shards that held a forget person."""
+
+    Config = SISAConfig
+
+    def _shard(self, base_dir: str, pairs: list[tuple[str, str]], shard: int, progress) -> tuple[Path, bool]:
+        """A constituent trained on ``pairs`` (cached by data + recipe); returns (path, trained)."""
+        from obliviate.models.cache import cached
+
+        cfg = self.config
+        key = {"base": str(Path(base_dir).resolve()), "pairs": pairs,
+               "recipe": {k: v for k, v in asdict(cfg).items() if k != "base_model"}}
+        trained = []
+
+        def build(tmp: Path) -> None:
+            lm = load_model(base_dir)
+            train_on_pairs(lm.model, lm.tokenizer, pairs, cfg, progress, reading_offset=1000 * shard)
+            lm.model.save_pretrained(tmp, safe_serialization=True)
+            lm.tokenizer.save_pretrained(tmp)
+            trained.append(shard)
+
+        path, _ = cached("sisa-shard", key, build)
+        return Path(path), bool(trained)
+
+    def run(self, lm, forget, retain, progress=None):
+        cfg = self.config
+        if not cfg.base_model:
+            raise ObliviateError("sisa needs base_model=DIR: the checkpoint every shard starts from")
+        if cfg.shards < 1:
+            raise ObliviateError(f"sisa shards must be >= 1, got {cfg.shards}")
+        if not retain:
+            raise EmptySplitError("sisa needs a retain set: it is the shards' training data")
+        if not all(i.entity for i in [*forget, *retain]):
+            raise ObliviateError("sisa shards by person: every item needs an 'entity' field")
+        forget_ids = {id(i) for i in forget}
+        everything = [*retain, *forget]
+        affected = sorted({shard_of(i.entity, cfg.shards) for i in forget})
+        paths, self.last_retrained, self.last_trained_before = [], [], []
+        for shard in range(cfg.shards):
+            mine = [i for i in everything if shard_of(i.entity, cfg.shards) == shard]
+            # The "before" constituent: trained once on its full shard, then cached.
+            before, trained = self._shard(cfg.base_model, retain_training_pairs(mine), shard, progress)
+            if trained:
+                self.last_trained_before.append(shard)
+            if shard in affected:
+                kept = [i for i in mine if id(i) not in forget_ids]
+                after, trained = self._shard(cfg.base_model, retain_training_pairs(kept), shard, progress)
+                if trained:
+                    self.last_retrained.append(shard)
+                paths.append(after)
+            else:
+                paths.append(before)
+        models = [load_model(p).model for p in paths]
+        state = {"shards": cfg.shards, "affected": affected, "retrained": self.last_retrained}
+        wrapper = make_wrapper("sisa", "sisa", cfg, state, base_model=None)
+        return LanguageModel(ShardEnsemble(models), lm.tokenizer, path=None, wrapper=wrapper)
+
+
+@wrapper_kind("sisa")
+def build_sisa(base: LanguageModel | None, wrapper: dict, root: Path | None = None) -> LanguageModel:
+    """The shard ensemble saved under ``root/shard_k``."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    shards = int(wrapper["state"]["shards"])
+    # Shard folders hold weights only (one tokenizer in root); safetensors only.
+    models = [AutoModelForCausalLM.from_pretrained(root / f"shard_{k}", use_safetensors=True)
+              for k in range(shards)]
+    tokenizer = AutoTokenizer.from_pretrained(root)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return LanguageModel(ShardEnsemble(models).eval(), tokenizer, path=str(root), wrapper=wrapper)
+
+
