@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -118,4 +119,6 @@ def verify_cmd(directory: Path = typer.Argument(..., help="Ledger directory."),
         mark = "[green]ok[/green]" if c["ok"] else "[red]MISMATCH[/red]"
         console.print(f"{c['name']:<13} {mark}  expected {str(c['expected'])[:16]}  found {str(c['found'])[:16]}")
     if not result["ok"]:
-        raise typer.Exit(1)
+        # sys.exit, not typer.Exit: the app runs with standalone_mode=False, which turns
+        # typer.Exit into a return value that main() ignores.
+        sys.exit(1)
