@@ -495,23 +495,26 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+# Cheap attacks only: relearning and probing train models, which would multiply the cost
+# of every request. The full audit of a checkpoint is `obliviate audit`.
+CHEAP_ATTACKS = ("none", "paraphrase", "jailbreak", "quantize_int8", "quantize_int4")
+
+
 def _audit_verdict(before, after, forget: list[QAItem], retain: list[QAItem]) -> tuple[str | None, str]:
     """The audit verdict when :func:`obliviate.audit.run_audit` exists; otherwise ``(None, why)``.
 
-    The ledger has no gold model, so only audits that can run without one apply.
+    The ledger has no gold model, so residual knowledge is estimated against chance
+    (``run_audit(gold=None)``), with the cheap attacks only; a request of a few items
+    gives wide confidence intervals, which the verdict reason reports.
     """
     try:
-        from obliviate.audit import run_audit  # type: ignore[attr-defined]
+        from obliviate.audit import AuditConfig, run_audit
     except ImportError:
         return None, "obliviate.audit.run_audit is not available in this installation"
     try:
-        report = run_audit(original=before, unlearned=after, forget=forget, retain=retain, gold=None,
-                           cheap=True)
-    except TypeError as err:
-        return None, f"obliviate.audit.run_audit has an unexpected signature: {err}"
-    except ObliviateError as err:
-        return None, f"audit not possible: {err}"
-    verdict = getattr(report, "verdict", None) or (report.get("verdict") if isinstance(report, dict) else None)
-    reason = getattr(report, "verdict_reason", None) or (
-        report.get("verdict_reason", "") if isinstance(report, dict) else "")
-    return verdict, reason or ""
+        config = AuditConfig(attacks=CHEAP_ATTACKS, n_bootstrap=200)
+        report = run_audit(before, after, None, forget, retain[:60], config)
+    except (TypeError, ObliviateError) as err:
+        return None, f"audit not possible: {type(err).__name__}: {err}"
+    return report.get("verdict"), (report.get("verdict_reason") or "") + \
+        f" (attacks {', '.join(CHEAP_ATTACKS)}; no gold model: rho vs chance)"
