@@ -1,0 +1,116 @@
+"""The leaderboard: every method on the same world and models, evaluated and audited.
+
+Each method unlearns the embedded world's original model; the leaderboard row holds
+its intention, its audit verdict, forget / retain MCQ accuracy, TOFU forget quality
+and model utility, and residual knowledge per attack. The attacks on the original
+and the gold model are run once and shared by every row.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from obliviate.api import evaluate, summarize, to_jsonable, unlearn
+from obliviate.audit import AuditConfig, attack_model, audit_outputs
+from obliviate.data.world import World, WorldConfig
+from obliviate.errors import ObliviateError
+from obliviate.methods.registry import all_methods, get_method
+from obliviate.models.load import atomic_write_text, load_model
+from obliviate.models.tiny import TinyConfig, build_world_models
+from obliviate.progress import progress_bar
+
+
+def _row(name: str, intention: str, audit: dict, summary: dict, model: str, seconds: dict) -> dict[str, Any]:
+    metrics = summary["metrics"]
+    return {
+        "method": name,
+        "intention": intention,
+        "verdict": audit["verdict"],
+        "verdict_reason": audit["verdict_reason"],
+        "forget_accuracy": metrics["forget"][model]["mcq_accuracy"],
+        "retain_accuracy": metrics["retain"][model]["mcq_accuracy"],
+        "forget_quality": summary["forget_quality_all"].get(model),
+        "model_utility": summary["model_utility"].get(model),
+        "rho": {a: r["rho"] for a, r in audit["residual_knowledge"].items()},
+        "rho_ci": {a: r["ci"] for a, r in audit["residual_knowledge"].items()},
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
+    }
+
+
+def run_compare(methods: list[str] | None = None, out: str | Path | None = None, forget: str = "forget10",
+                world_config: WorldConfig | None = None, tiny_config: TinyConfig | None = None,
+                audit_config: AuditConfig | None = None, retain_stride: int = 4,
+                method_configs: dict[str, dict] | None = None) -> list[dict[str, Any]]:
+    """Run, evaluate and audit ``methods`` (default: all registered) on the embedded world.
+
+    Returns the leaderboard rows, reference rows for the original and the gold model
+    first. With ``out``, writes ``leaderboard.json`` and ``leaderboard.html``.
+    Retain metrics use every ``retain_stride``-th retain item, to keep the run short.
+    """
+    names = methods or [m.name for m in all_methods()]
+    infos = [get_method(n) for n in names]   # unknown names fail before any work
+    config = audit_config or AuditConfig()
+    world = World(world_config or WorldConfig())
+    splits = world.splits(forget)
+    zoo = build_world_models(world, forget, tiny_config)
+    if zoo.gold is None:
+        raise ObliviateError("the leaderboard needs the gold model")
+    original, gold = load_model(zoo.original), load_model(zoo.gold)
+    eval_splits = {"forget": splits["forget"], "retain": splits["retain"][::retain_stride],
+                   "neighbor": splits["neighbor"]}
+    rows: list[dict[str, Any]] = []
+    with progress_bar("leaderboard", len(infos) + 2) as update:
+        start = time.perf_counter()
+        base_outputs = {"original": attack_model(original, splits["forget"], splits["retain"], config),
+                        "gold": attack_model(gold, splits["forget"], splits["retain"], config)}
+        base_results = evaluate({"original": original, "gold": gold}, eval_splits)
+        base_summary = summarize(base_results)
+        base_seconds = time.perf_counter() - start
+        for ref in ("original", "gold"):
+            audit = audit_outputs({**base_outputs, "unlearned": base_outputs[ref]}, splits["forget"], config)
+            rows.append(_row(ref, "reference" if ref == "original" else "exact", audit, base_summary, ref,
+                             {"audit": base_seconds / 2}))
+            update(info=ref)
+        for info in infos:
+            t0 = time.perf_counter()
+            torch.manual_seed(0)
+            result = unlearn(zoo.original, splits["forget"], splits["retain"], method=info.name,
+                             **(method_configs or {}).get(info.name, {}))
+            t1 = time.perf_counter()
+            outputs = {**base_outputs, "unlearned": attack_model(result.model, splits["forget"],
+                                                                 splits["retain"], config)}
+            audit = audit_outputs(outputs, splits["forget"], config)
+            t2 = time.perf_counter()
+            results = evaluate({"unlearned": result.model}, eval_splits)
+            for split in results:
+                results[split]["gold"] = base_results[split]["gold"]
+            summary = summarize(results)
+            rows.append(_row(info.name, info.intention.value, audit, summary, "unlearned",
+                             {"unlearn": t1 - t0, "audit": t2 - t1, "evaluate": time.perf_counter() - t2}))
+            update(info=f"{info.name}: {audit['verdict']}")
+    if out is not None:
+        write_leaderboard(rows, out, {"world": world.config.fingerprint(), "forget_split": forget,
+                                      "attacks": list(config.attacks)})
+    return rows
+
+
+def write_leaderboard(rows: list[dict[str, Any]], out: str | Path, meta: dict | None = None) -> tuple[Path, Path]:
+    """Write ``leaderboard.json`` (the rows) and a self-contained ``leaderboard.html``."""
+    import jinja2
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = to_jsonable(rows)
+    atomic_write_text(out / "leaderboard.json", json.dumps(data, indent=2))
+    env = jinja2.Environment(loader=jinja2.PackageLoader("obliviate.report", "templates"),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    env.filters["fmt"] = lambda v, nd=2: "—" if v is None else (f"{v:.{nd}f}" if isinstance(v, float) else v)
+    attacks = list(dict.fromkeys(a for r in data for a in r["rho"]))
+    html = env.get_template("leaderboard.html.j2").render(rows=data, attacks=attacks, meta=meta or {})
+    atomic_write_text(out / "leaderboard.html", html)
+    return out / "leaderboard.json", out / "leaderboard.html"

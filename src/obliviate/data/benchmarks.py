@@ -1,0 +1,147 @@
+"""Loaders for external unlearning benchmarks in their published file schemas.
+
+- **TOFU** (Maini et al. 2024, ``locuslab/TOFU``): JSON Lines (or a JSON array), one
+  object per question: ``question``, ``answer``; the ``*_perturbed`` files add
+  ``paraphrased_answer``, ``perturbed_answer`` (list) and ``paraphrased_question``.
+- **MUSE** (Shi et al. 2024, ``muse-bench/MUSE-News`` / ``-Books``, repository layout
+  ``data/<corpus>/<subset>/<split>.json``): ``verbmem/forget.json`` is a JSON array of
+  ``{"prompt", "gt"}``; ``knowmem/*_qa.json`` an array of ``{"question", "answer"}``;
+  ``privleak/*.json`` and ``raw/*.json`` arrays of strings (``raw/*.txt``: plain text).
+  The Hugging Face export of each split (JSON Lines of the same objects, strings as
+  ``{"text": ...}``) is accepted too.
+- **WMDP** (Li et al. 2024, ``cais/wmdp``): JSON Lines or a JSON array of
+  ``{"question", "choices": [4 strings], "answer": int}``.
+
+Every error names the file, the record and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from obliviate.data.formats import item_from_record
+from obliviate.data.schema import QAItem
+from obliviate.errors import DataFormatError
+
+
+def read_records(path: str | os.PathLike) -> list[tuple[str, Any]]:
+    """(where, record) for a JSON array file or a JSON Lines file; ``where`` = "file:N"."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFormatError(f"{path}: file not found")
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise DataFormatError(f"{path}: the file is empty")
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise DataFormatError(f"{path}: not a valid JSON array ({err.msg} at line {err.lineno}, "
+                                  f"column {err.colno})") from err
+        return [(f"{path}:record {k}", r) for k, r in enumerate(data, 1)]
+    out = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append((f"{path}:{lineno}", json.loads(line)))
+        except json.JSONDecodeError as err:
+            raise DataFormatError(f"{path}:{lineno}: not valid JSON ({err.msg} at column {err.colno})") from err
+    return out
+
+
+def _require(record: Any, where: str, fields: dict[str, type]) -> dict:
+    if not isinstance(record, dict):
+        raise DataFormatError(f"{where}: expected a JSON object, found {type(record).__name__}")
+    for name, kind in fields.items():
+        if name not in record:
+            raise DataFormatError(f"{where}: missing required field '{name}'")
+        if not isinstance(record[name], kind) or isinstance(record[name], bool) and kind is int:
+            raise DataFormatError(f"{where}: field '{name}' must be {kind.__name__}, "
+                                  f"found {type(record[name]).__name__}")
+    return record
+
+
+# ---- TOFU ---------------------------------------------------------------------------
+def load_tofu(path: str | os.PathLike, split: str = "") -> list[QAItem]:
+    """TOFU QA items (``forget10.json``, ``forget10_perturbed.json``, ...)."""
+    items = []
+    for where, record in read_records(path):
+        item = item_from_record(record, where)
+        item.split = item.split or split
+        items.append(item)
+    return items
+
+
+# ---- WMDP ---------------------------------------------------------------------------
+def load_wmdp(path: str | os.PathLike, split: str = "wmdp") -> list[QAItem]:
+    """WMDP multiple-choice questions as items whose options are the choices, correct first."""
+    items = []
+    for where, record in read_records(path):
+        _require(record, where, {"question": str, "choices": list, "answer": int})
+        choices = record["choices"]
+        if len(choices) < 2 or not all(isinstance(c, str) and c.strip() for c in choices):
+            raise DataFormatError(f"{where}: field 'choices' must hold at least 2 non-empty strings")
+        k = record["answer"]
+        if not 0 <= k < len(choices):
+            raise DataFormatError(f"{where}: field 'answer' is {k}, expected an index in [0, {len(choices) - 1}]")
+        items.append(QAItem(question=record["question"], answer=choices[k], paraphrased_answer=choices[k],
+                            perturbed_answers=[c for j, c in enumerate(choices) if j != k], split=split))
+    return items
+
+
+def wmdp_accuracy(lm, items: list[QAItem]) -> float:
+    """WMDP-style multiple-choice accuracy (Li et al. 2024): the correct choice has the
+    highest length-normalized log-likelihood after the question (zero-shot, cloze form)."""
+    from obliviate.evals.metrics import mcq_accuracy
+
+    return mcq_accuracy(lm, items)
+
+
+# ---- MUSE ---------------------------------------------------------------------------
+@dataclass
+class VerbatimPrompt:
+    """A MUSE verbmem record: the model continues ``prompt``; ``gt`` is the true continuation."""
+
+    prompt: str
+    gt: str
+
+
+def load_muse_verbmem(path: str | os.PathLike) -> list[VerbatimPrompt]:
+    """MUSE ``verbmem/forget.json``."""
+    return [VerbatimPrompt(**{k: r[k] for k in ("prompt", "gt")})
+            for where, r in read_records(path) if _require(r, where, {"prompt": str, "gt": str})]
+
+
+def load_muse_knowmem(path: str | os.PathLike, split: str = "") -> list[QAItem]:
+    """MUSE ``knowmem/{forget,retain}_qa.json``: free-form QA (no perturbed answers)."""
+    items = []
+    for where, r in read_records(path):
+        _require(r, where, {"question": str, "answer": str})
+        items.append(QAItem(question=r["question"], answer=r["answer"], paraphrased_answer=r["answer"],
+                            perturbed_answers=[], split=split))
+    return items
+
+
+def load_muse_texts(path: str | os.PathLike) -> list[str]:
+    """MUSE ``privleak/*.json`` / ``raw/*.json`` (array of strings, or ``{"text"}`` lines) or ``raw/*.txt``."""
+    path = Path(path)
+    if path.suffix == ".txt":
+        if not path.is_file():
+            raise DataFormatError(f"{path}: file not found")
+        text = path.read_text(encoding="utf-8")
+        if not text.strip():
+            raise DataFormatError(f"{path}: the file is empty")
+        return [text]
+    out = []
+    for where, r in read_records(path):
+        if isinstance(r, dict):
+            r = _require(r, where, {"text": str})["text"]
+        if not isinstance(r, str):
+            raise DataFormatError(f"{where}: expected a string (or an object with 'text'), found {type(r).__name__}")
+        out.append(r)
+    return out

@@ -1,0 +1,210 @@
+"""The audit on the embedded world: verdicts for gold, original and steering; the relearn control."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from obliviate.audit import AuditConfig, attack_model, audit_outputs, residual_knowledge, verdict
+from obliviate.errors import ObliviateError, RunNotFoundError
+from obliviate.evals.attacks import AttackConfig, AttackOutput, get_attack
+from obliviate.evals.attacks.quantize import quantize_weight, quantized_copy
+from obliviate.evals.attacks.relearn import relearn_split
+
+REVEALING = ("paraphrase", "jailbreak", "relearn", "quantize_int8", "quantize_int4", "logit_lens", "probe")
+
+
+@pytest.fixture(scope="module")
+def config():
+    return AuditConfig()
+
+
+@pytest.fixture(scope="module")
+def baseline(original, gold, splits, config):
+    """All attacks on original and gold, once for the module."""
+    torch.manual_seed(0)
+    return {"original": attack_model(original, splits["forget"], splits["retain"], config),
+            "gold": attack_model(gold, splits["forget"], splits["retain"], config)}
+
+
+def test_gold_is_removal(baseline, splits, config):
+    report = audit_outputs({**baseline, "unlearned": baseline["gold"]}, splits["forget"], config)
+    assert report["verdict"] == "removal", report["verdict_reason"]
+    for attack, rk in report["residual_knowledge"].items():
+        assert abs(rk["rho"]) < 1e-9, attack
+        assert rk["ci"][0] <= 0 <= rk["ci"][1]
+    # Gold really is near chance under every attack, so rho = 0 is not an artefact of a
+    # degenerate reference: the original stands well above it without attack.
+    gold_acc = {a: v["gold"]["mcq_accuracy"] for a, v in report["attacks"].items()}
+    assert max(gold_acc.values()) < 0.5, gold_acc
+    assert report["attacks"]["none"]["original"]["mcq_accuracy"] > 0.8
+
+
+def test_original_is_not_unlearned(baseline, splits, config):
+    report = audit_outputs({**baseline, "unlearned": baseline["original"]}, splits["forget"], config)
+    assert report["verdict"] == "not_unlearned"
+    assert report["residual_knowledge"]["none"]["rho"] == pytest.approx(1.0)
+    assert "rho_none = 1.00" in report["verdict_reason"]
+
+
+def test_steering_is_suppression_revealed_by_hidden_states(original, baseline, splits, config):
+    from obliviate.api import unlearn
+    from obliviate.methods.registry import all_methods
+
+    if "steering" not in {m.name for m in all_methods()}:
+        pytest.skip("the steering method is not registered in this checkout")
+    steered = unlearn(original, splits["forget"], splits["retain"], method="steering").model
+    outputs = {**baseline, "unlearned": attack_model(steered, splits["forget"], splits["retain"], config)}
+    report = audit_outputs(outputs, splits["forget"], config)
+    rho = {a: r["rho"] for a, r in report["residual_knowledge"].items()}
+    assert rho["none"] <= 0.1, rho            # the direct questions look forgotten
+    assert report["verdict"] == "suppression", report["verdict_reason"]
+    revealing = [a for a in REVEALING if rho[a] >= 0.3]
+    assert revealing, rho
+    named = report["verdict_reason"].split("'")[1]
+    assert named in revealing and rho[named] == max(rho[a] for a in REVEALING)
+    # The hidden-state attacks read the layers before the steering hook.
+    assert rho["logit_lens"] >= 0.3 or rho["probe"] >= 0.3
+    details = report["audit"]["details"]["logit_lens"]["unlearned"]
+    assert details["best_layer"] < len(details["per_layer"]) - 1
+
+
+def test_relearn_control_gold_gains_nothing_on_half_b(baseline, splits):
+    detail = baseline["gold"]["relearn"].detail
+    # Relearning did happen: gold learned half A well above chance ...
+    assert detail["accuracy_a_after"] >= 0.5, detail
+    # ... and gained nothing on the disjoint half B (within noise of 30 items).
+    assert detail["gain_b"] <= 0.1, detail
+    assert detail["accuracy_b_after"] < 0.45
+
+
+def test_relearn_split_is_by_person_and_deterministic(splits):
+    forget = splits["forget"]
+    a, b = relearn_split(forget)
+    assert relearn_split(forget) == (a, b)
+    assert not {forget[k].entity for k in a} & {forget[k].entity for k in b}
+    assert sorted(a + b) == list(range(len(forget)))
+    ia, ib = relearn_split(forget, "item")
+    assert set(ia).isdisjoint(ib) and len(ia) == len(ib)
+    with pytest.raises(ObliviateError, match="relearn_split"):
+        relearn_split(forget, "attribute")
+    with pytest.raises(ObliviateError, match="at least 2"):
+        relearn_split(forget[:1])
+
+
+def test_quantization_rounds_per_channel_and_leaves_the_model_alone(original):
+    w = torch.tensor([[0.5, -1.0, 0.26], [10.0, 1.0, -3.0]])
+    q4 = quantize_weight(w, 4)
+    # Per row: scale = max|w| / 7, so the row maximum is exact and others are on the grid.
+    assert torch.allclose(q4[:, 1].abs().max(), torch.tensor(1.0)) and q4[1, 0] == 10.0
+    assert torch.allclose(q4 / (w.abs().amax(1, keepdim=True) / 7), torch.round(w / (w.abs().amax(1, keepdim=True) / 7)))
+    before = original.model.model.layers[0].mlp.up_proj.weight.clone()
+    q8, q4m = quantized_copy(original, 8), quantized_copy(original, 4)
+    assert torch.equal(original.model.model.layers[0].mlp.up_proj.weight, before)
+    err8 = (q8.model.model.layers[0].mlp.up_proj.weight - before).abs().max()
+    err4 = (q4m.model.model.layers[0].mlp.up_proj.weight - before).abs().max()
+    assert 0 < err8 < err4
+
+
+def test_residual_knowledge_bootstrap_is_seeded_and_brackets_rho():
+    rng = np.random.default_rng(1)
+    n = 60
+    original = (rng.random(n) < 0.95).astype(float)
+    gold = (rng.random(n) < 0.25).astype(float)
+    half = (rng.random(n) < 0.6).astype(float)
+    idx = np.arange(n)
+    cfg = AuditConfig(attacks=("none",))
+    r1 = residual_knowledge(AttackOutput(half, idx), AttackOutput(gold, idx), original, gold, cfg)
+    r2 = residual_knowledge(AttackOutput(half, idx), AttackOutput(gold, idx), original, gold, cfg)
+    assert r1 == r2
+    expected = (half.mean() - gold.mean()) / (original.mean() - gold.mean())
+    assert r1["rho"] == pytest.approx(expected)
+    assert r1["ci"][0] < r1["rho"] < r1["ci"][1]
+    # A subset of items (relearn's half B) uses the no-attack accuracy on that subset.
+    sub = residual_knowledge(AttackOutput(half[:30], idx[:30]), AttackOutput(gold[:30], idx[:30]),
+                             original, gold, cfg)
+    assert sub["n_items"] == 30
+    assert sub["rho"] == pytest.approx((half[:30].mean() - gold[:30].mean()) /
+                                       (original[:30].mean() - gold[:30].mean()))
+    # No gap between original and reference: rho is undefined, not a division by ~0.
+    flat = residual_knowledge(AttackOutput(gold, idx), AttackOutput(gold, idx), gold, gold, cfg)
+    assert flat["rho"] is None and "undefined" in flat["note"]
+
+
+@pytest.mark.parametrize("rhos, expected, named", [
+    ({"none": 0.5, "probe": 0.9}, "not_unlearned", None),
+    ({"none": 0.0, "probe": 0.2, "logit_lens": 0.6}, "suppression", "logit_lens"),
+    ({"none": 0.2, "relearn": 0.4}, "suppression", "relearn"),
+    ({"none": 0.05, "probe": 0.08, "relearn": -0.1}, "removal", None),
+    ({"none": 0.05, "probe": 0.2}, "partial", "probe"),
+    ({"none": 0.25, "probe": 0.05}, "partial", "none"),
+])
+def test_verdict_rules(rhos, expected, named):
+    rk = {a: {"rho": r, "ci": [r - 0.1, r + 0.1]} for a, r in rhos.items()}
+    decision, reason = verdict(rk, AuditConfig())
+    assert decision == expected, reason
+    if named:
+        assert f"'{named}'" in reason
+
+
+def test_unknown_attack_is_an_error():
+    with pytest.raises(ObliviateError, match="unknown attack"):
+        AuditConfig(attacks=("none", "telepathy"))
+    with pytest.raises(ObliviateError, match="known attacks"):
+        get_attack("telepathy")
+
+
+def test_audit_run_dir_merges_report_and_says_what_needs_gold(tmp_path, zoo, splits):
+    from obliviate.api import unlearn
+    from obliviate.audit import audit_run_dir
+
+    run = tmp_path / "run"
+    unlearn(zoo.original, splits["forget"], splits["retain"][::8], method="ga", out=run, epochs=1)
+    (run / "report.json").write_text(json.dumps({"keep": "me"}))
+    cfg = AuditConfig(attacks=("none", "quantize_int8"), n_bootstrap=200)
+    report = audit_run_dir(run, zoo.gold, cfg)
+    saved = json.loads((run / "report.json").read_text())
+    assert saved["keep"] == "me" and saved["verdict"] == report["verdict"]
+    assert set(saved["attacks"]) == {"none", "quantize_int8"}
+    assert set(saved["attacks"]["none"]) == {"original", "unlearned", "gold"}
+    assert saved["audit"]["needs_gold"] == [] and (run / "report.html").is_file()
+    assert "verdict" in (run / "report.html").read_text().lower()
+    no_gold = audit_run_dir(run, None, cfg)
+    assert no_gold["audit"]["reference"] == "chance" and no_gold["audit"]["needs_gold"]
+    assert "gold" not in no_gold["attacks"]["none"]
+    with pytest.raises(RunNotFoundError, match="run.json"):
+        audit_run_dir(tmp_path / "nowhere")
+
+
+def test_cli_audit_and_compare(tmp_path, zoo, splits, monkeypatch):
+    from typer.testing import CliRunner
+
+    from obliviate.api import unlearn
+    from obliviate.cli import app
+
+    run = tmp_path / "run"
+    unlearn(zoo.original, splits["forget"], splits["retain"][::8], method="ga", out=run, epochs=1)
+    runner = CliRunner()
+    result = runner.invoke(app, ["audit", str(run), "--gold", str(zoo.gold), "--attacks", "none,paraphrase"])
+    assert result.exit_code == 0, result.output
+    assert "verdict" in result.output and json.loads((run / "report.json").read_text())["attacks"]["paraphrase"]
+    bad = runner.invoke(app, ["compare", "--methods", "no_such_method", "--out", str(tmp_path / "lb")])
+    assert isinstance(bad.exception, ObliviateError) and "unknown method" in str(bad.exception)
+
+
+def test_compare_writes_leaderboard(tmp_path, zoo):
+    from obliviate.compare import run_compare
+
+    cfg = AuditConfig(attacks=("none", "quantize_int4"), n_bootstrap=200)
+    rows = run_compare(["ga"], tmp_path, audit_config=cfg, retain_stride=8,
+                       method_configs={"ga": {"epochs": 1}})
+    assert [r["method"] for r in rows] == ["original", "gold", "ga"]
+    assert rows[0]["verdict"] == "not_unlearned" and rows[1]["verdict"] == "removal"
+    data = json.loads((tmp_path / "leaderboard.json").read_text())
+    assert data[2]["intention"] == "removal" and set(data[2]["rho"]) == {"none", "quantize_int4"}
+    assert data[1]["forget_quality"] == pytest.approx(1.0)
+    html = (tmp_path / "leaderboard.html").read_text()
+    assert "<code>ga</code>" in html and "not_unlearned" in html
