@@ -74,12 +74,18 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
                 method: str = typer.Option("npo", help="Method name (see `obliviate methods`)."),
                 out: Path = typer.Option(..., help="Run directory to write."),
                 option: list[str] = typer.Option([], "--option", "-o", help="Method option key=value."),
-                trust_remote_code: bool = typer.Option(False, help="Allow the model's own code to run.")) -> None:
+                trust_remote_code: bool = typer.Option(False, help="Allow the model's own code to run."),
+                lora: int = typer.Option(0, "--lora", help="LoRA rank for gradient methods (0: full fine-tuning)."),
+                lora_adapter: bool = typer.Option(False, help="With --lora, save the adapter instead of a merged model.")
+                ) -> None:
     """Unlearn a forget set from a model; writes OUT/model and OUT/run.json."""
     from obliviate.api import unlearn
 
+    options = _parse_options(option)
+    if lora:
+        options.update(lora_rank=lora, lora_merge=not lora_adapter)
     result = unlearn(model, forget, retain, method=method, out=out, trust_remote_code=trust_remote_code,
-                     **_parse_options(option))
+                     **options)
     console.print(f"unlearned with {method} ({result.intention}) in {result.seconds:.1f} s -> {out}")
 
 

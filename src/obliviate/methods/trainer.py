@@ -107,8 +107,22 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
         if progress:
             progress(step + 1, steps, float(loss.detach()))
     model = acc.unwrap_model(model)
+    wrapper = {}
     if getattr(cfg, "lora_rank", 0):
         if cfg.lora_merge:
             model = model.merge_and_unload()
+        else:
+            wrapper = lora_adapter_wrapper(method, lm)
     model.eval()
-    return LanguageModel(model, tok, path=None)
+    return LanguageModel(model, tok, path=None, wrapper=wrapper)
+
+
+def lora_adapter_wrapper(method, lm: LanguageModel) -> dict:
+    """Wrapper record of an unmerged LoRA adapter: saved alone, loaded on top of its base."""
+    from obliviate.errors import ObliviateError
+    from obliviate.methods.wrappers import make_wrapper
+
+    if not lm.path:
+        raise ObliviateError("lora_merge=false saves only the adapter, which must point at its base "
+                             "model: pass the model as a directory path, or use lora_merge=true")
+    return make_wrapper("lora_adapter", method.info.name, method.config, {}, base_model=str(lm.path))

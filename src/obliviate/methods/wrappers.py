@@ -118,6 +118,16 @@ def load_wrapped(root: str | os.PathLike, trust_remote_code: bool = False,
     return wrapped
 
 
+@wrapper_kind("lora_adapter")
+def build_lora_adapter(base: LanguageModel, wrapper: dict, root: Path) -> LanguageModel:
+    """A peft LoRA adapter saved in ``root`` applied to its base model."""
+    from peft import PeftModel
+
+    model = PeftModel.from_pretrained(base.model, root).eval()
+    return LanguageModel(model, base.tokenizer, path=str(root), prompt_prefix=base.prompt_prefix,
+                         hooks=list(base.hooks), wrapper=wrapper)
+
+
 def find_mentions(input_ids: torch.Tensor, patterns: list[list[int]]) -> torch.Tensor:
     """Bool ``[batch, seq]``: True at and after the first token of any pattern occurrence."""
     batch, seq = input_ids.shape
