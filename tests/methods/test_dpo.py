@@ -1,0 +1,23 @@
+"""dpo: refusal DPO meets the acceptance criteria of its intention on the tiny world."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assert_suppressed
+
+from obliviate.api import unlearn
+from obliviate.methods import get_method
+from obliviate.models.load import directory_hash
+
+
+@pytest.fixture(scope="module")
+def result(zoo, splits, retain_sample):
+    before = directory_hash(zoo.original)
+    out = unlearn(zoo.original, splits["forget"], retain_sample, method="dpo", seed=0)
+    assert directory_hash(zoo.original) == before, "the original model directory was modified"
+    return out
+
+
+def test_acceptance(result, baseline, splits, retain_sample):
+    assert result.intention == get_method("dpo").intention.value
+    assert_suppressed(result.model, baseline, splits, retain_sample)

@@ -1,0 +1,56 @@
+"""sisa: only the shards that held a forget person are retrained; the result is exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from obliviate.errors import ObliviateError
+from obliviate.evals.metrics import option_scores
+from obliviate.methods.registry import build_config, get_method
+from obliviate.methods.sisa import shard_of
+from obliviate.models.load import load_model
+
+QUICK = {"epochs": 1, "reading_per_epoch": 0, "shards": 3}
+
+
+def _sisa(zoo, **overrides):
+    info = get_method("sisa")
+    return info.cls(build_config(info, {"base_model": str(zoo.base), **QUICK, **overrides}))
+
+
+def test_only_affected_shards_are_retrained(zoo, splits, retain_sample, original, tmp_home):
+    forget = [i for i in splits["forget"] if i.entity == splits["forget"][0].entity]
+    affected = shard_of(forget[0].entity, QUICK["shards"])
+    first = _sisa(zoo)
+    first.run(original, forget, retain_sample)
+    assert first.last_trained_before == [0, 1, 2]   # the "before" ensemble, trained once
+    assert first.last_retrained == [affected]
+    # The same deletion again: every shard comes from the cache, nothing is retrained.
+    again = _sisa(zoo)
+    again.run(original, forget, retain_sample)
+    assert again.last_trained_before == [] and again.last_retrained == []
+    # Deleting a person of another shard retrains that shard only.
+    other = next(i for i in splits["forget"] if shard_of(i.entity, QUICK["shards"]) != affected)
+    second = _sisa(zoo)
+    second.run(original, [other], retain_sample)
+    assert second.last_trained_before == []
+    assert second.last_retrained == [shard_of(other.entity, QUICK["shards"])]
+
+
+def test_saved_ensemble_reloads(zoo, splits, retain_sample, original, tmp_home, tmp_path):
+    from obliviate.api import unlearn
+
+    result = unlearn(original, splits["forget"][:6], retain_sample, method="sisa", out=tmp_path / "run",
+                     base_model=str(zoo.base), **QUICK)
+    reloaded = load_model(tmp_path / "run" / "model")
+    items = splits["forget"][:6] + retain_sample[:6]
+    assert option_scores(reloaded, items) == pytest.approx(option_scores(result.model, items), abs=1e-5)
+    assert reloaded.generate(["Question: Where was X born?\nAnswer:"]) == \
+        result.model.generate(["Question: Where was X born?\nAnswer:"])
+
+
+def test_bad_inputs(zoo, original, splits, retain_sample):
+    with pytest.raises(ObliviateError, match="shards"):
+        _sisa(zoo, shards=0).run(original, splits["forget"][:6], retain_sample)
+    with pytest.raises(ObliviateError, match="base_model"):
+        get_method("sisa").cls().run(original, splits["forget"][:6], retain_sample)
