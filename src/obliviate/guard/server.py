@@ -14,12 +14,41 @@ import time
 import uuid
 from typing import Any, Literal, Union
 
+from pydantic import BaseModel, Field
+
 from obliviate.data.world import ANSWER_PREFIX, qa_prompt
 from obliviate.guard.guard import GuardedModel
 
 MAX_PROMPTS = 32
 MAX_PROMPT_CHARS = 8000
 MAX_TOKENS = 256
+
+
+class CompletionRequest(BaseModel):
+    """Body of ``POST /v1/completions`` (the OpenAI fields obliviate honours)."""
+
+    model: str | None = None
+    prompt: Union[str, list[str]]
+    max_tokens: int = Field(16, ge=1, le=MAX_TOKENS)
+    temperature: float | None = None  # accepted; decoding is greedy
+    n: int = Field(1, ge=1, le=1)
+    stream: Literal[False] = False
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatRequest(BaseModel):
+    """Body of ``POST /v1/chat/completions``."""
+
+    model: str | None = None
+    messages: list[ChatMessage] = Field(..., min_length=1)
+    max_tokens: int = Field(16, ge=1, le=MAX_TOKENS)
+    temperature: float | None = None
+    n: int = Field(1, ge=1, le=1)
+    stream: Literal[False] = False
 
 
 def _error(status: int, message: str, code: str):
@@ -46,27 +75,6 @@ def create_app(guarded: GuardedModel, model_name: str = "obliviate-guarded"):
     """The FastAPI app serving ``guarded`` (see module docstring)."""
     from fastapi import FastAPI, Request
     from fastapi.exceptions import RequestValidationError
-    from pydantic import BaseModel, Field
-
-    class CompletionRequest(BaseModel):
-        model: str | None = None
-        prompt: Union[str, list[str]]
-        max_tokens: int = Field(16, ge=1, le=MAX_TOKENS)
-        temperature: float | None = None  # accepted; decoding is greedy
-        n: int = Field(1, ge=1, le=1)
-        stream: Literal[False] = False
-
-    class ChatMessage(BaseModel):
-        role: Literal["system", "user", "assistant"]
-        content: str
-
-    class ChatRequest(BaseModel):
-        model: str | None = None
-        messages: list[ChatMessage] = Field(..., min_length=1)
-        max_tokens: int = Field(16, ge=1, le=MAX_TOKENS)
-        temperature: float | None = None
-        n: int = Field(1, ge=1, le=1)
-        stream: Literal[False] = False
 
     app = FastAPI(title="obliviate guard", version="1")
     # Generation is not thread-safe on a shared model; uvicorn runs sync endpoints in threads.
