@@ -27,7 +27,10 @@ def test_lora_unlearns_and_reloads(zoo, splits, retain_sample, baseline, tmp_pat
 
 
 def test_adapter_needs_a_base_path(original, splits):
+    import dataclasses
+
     from obliviate.errors import ObliviateError
 
+    in_memory = dataclasses.replace(original, path=None)   # an adapter must name its base
     with pytest.raises(ObliviateError, match="lora_merge"):
-        unlearn(original, splits["forget"][:6], [], method="ga", lora_rank=4, lora_merge=False)
+        unlearn(in_memory, splits["forget"][:6], [], method="ga", lora_rank=4, lora_merge=False)
