@@ -1,0 +1,50 @@
+"""`obliviate guard eval` on a run directory, and its errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from obliviate.cli import app
+from obliviate.data.formats import write_jsonl
+
+
+def _run_dir(tmp_path, splits):
+    """A run directory with the files guard eval reads (the model is not needed)."""
+    run = tmp_path / "run"
+    run.mkdir()
+    write_jsonl(run / "forget.jsonl", splits["forget"])
+    write_jsonl(run / "retain.jsonl", splits["retain"])
+    (run / "run.json").write_text(json.dumps({"method": "npo", "intention": "removal",
+                                              "original": {"path": str(tmp_path / "missing")}}))
+    return run
+
+
+def test_guard_eval_writes_guard_json_and_report(tmp_path, splits):
+    run = _run_dir(tmp_path, splits)
+    result = CliRunner().invoke(app, ["guard", "eval", str(run), "--no-semantic"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((run / "guard.json").read_text())
+    assert set(data["block_rate"]) == {"direct", "paraphrased", "in_context", "compositional", "obfuscated"}
+    assert set(data["false_positive_rate"]) == {"retain", "neighbor", "holdout"}  # world recognised
+    assert min(data["block_rate"].values()) >= 0.99
+    report = json.loads((run / "report.json").read_text())
+    assert report["guard"]["block_rate"] == data["block_rate"]
+    assert "Guard (content filter)" in (run / "report.html").read_text()
+
+
+def test_guard_eval_on_a_missing_run_is_a_clear_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "obliviate", "guard", "eval", str(tmp_path / "nope")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "run.json not found" in " ".join((proc.stderr + proc.stdout).split())
+
+
+def test_guard_eval_rejects_a_bad_threshold(tmp_path, splits):
+    run = _run_dir(tmp_path, splits)
+    proc = subprocess.run([sys.executable, "-m", "obliviate", "guard", "eval", str(run), "--threshold", "1.5"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "--threshold must be" in " ".join((proc.stderr + proc.stdout).split())
