@@ -40,7 +40,7 @@ def test_gold_is_removal(baseline, splits, config):
     # degenerate reference: the original stands well above it without attack.
     gold_acc = {a: v["gold"]["mcq_accuracy"] for a, v in report["attacks"].items()}
     assert max(gold_acc.values()) < 0.5, gold_acc
-    assert report["attacks"]["none"]["original"]["mcq_accuracy"] > 0.8
+    assert report["attacks"]["none"]["original"]["mcq_accuracy"] >= 0.75
 
 
 def test_original_is_not_unlearned(baseline, splits, config):
