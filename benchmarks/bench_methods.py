@@ -82,6 +82,16 @@ def run_one(method: str, model_dir: str, device: str, dtype: str) -> dict:
         return out
 
     trainer.train_gradient_method = counting
+    from obliviate.models import tiny
+
+    run_epochs = tiny._run_epochs
+
+    def counting_epochs(model, tokenizer, epoch_pairs, epochs, batch_size, *args, **kwargs):
+        # retrain / sisa use the tiny-model loop: count its optimizer steps too.
+        steps.append(-(-len(epoch_pairs(0)) // batch_size) * epochs)
+        return run_epochs(model, tokenizer, epoch_pairs, epochs, batch_size, *args, **kwargs)
+
+    tiny._run_epochs = counting_epochs
     result = unlearn(lm, splits["forget"], splits["retain"][::4], method=method, **config)
     seconds = time.perf_counter() - start
     n_steps = sum(steps) or None
