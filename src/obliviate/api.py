@@ -90,9 +90,23 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
     result = UnlearnResult(model=unlearned, method=method, intention=info.intention.value,
                            config=dataclasses.asdict(cfg), seconds=seconds,
                            original_path=original_path, original_sha256=original_sha)
-    if out is not None:
+    if out is not None and _is_main_process():
         write_run(result, Path(out), forget_items, retain_items)
     return result
+
+
+def _is_main_process() -> bool:
+    """Under ``accelerate launch`` every process runs :func:`unlearn`; only the main one writes."""
+    from accelerate import PartialState
+
+    return PartialState().is_main_process
+
+
+def _num_processes() -> int:
+    """Processes that trained together (``accelerate launch``); 1 for a plain run."""
+    from accelerate import PartialState
+
+    return PartialState().num_processes
 
 
 def write_run(result: UnlearnResult, out: Path, forget: list[QAItem], retain: list[QAItem]) -> Path:
@@ -115,7 +129,8 @@ def write_run(result: UnlearnResult, out: Path, forget: list[QAItem], retain: li
         "forget_items": len(forget),
         "retain_items": len(retain),
         "timings_s": {"unlearn": round(result.seconds, 3)},
-        "environment": {"python": platform.python_version(), "torch": torch.__version__},
+        "environment": {"python": platform.python_version(), "torch": torch.__version__,
+                        "processes": _num_processes()},
         **result.extra,
     }
     atomic_write_text(out / RUN_FILE, json.dumps(run, indent=2))

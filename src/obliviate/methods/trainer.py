@@ -13,7 +13,7 @@ import random
 from typing import Callable
 
 import torch
-from accelerate import Accelerator
+from accelerate import Accelerator, DataLoaderConfiguration
 from torch.utils.data import DataLoader
 
 from obliviate.data.schema import QAItem
@@ -29,7 +29,10 @@ def accelerator() -> Accelerator:
     """One process-wide accelerator (accelerate allows a single one per process)."""
     global _ACCELERATOR
     if _ACCELERATOR is None:
-        _ACCELERATOR = Accelerator()
+        # split_batches: ``batch_size`` is the global batch, split across processes, so
+        # N processes take the same steps on the same examples as one process does.
+        # (accelerate 1.x ignores the old ``Accelerator(split_batches=...)`` keyword.)
+        _ACCELERATOR = Accelerator(dataloader_config=DataLoaderConfiguration(split_batches=True))
     return _ACCELERATOR
 
 
@@ -92,7 +95,7 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
     model, optimizer, forget_loader = acc.prepare(model, optimizer, forget_loader)
     if retain_loader is not None:
         retain_loader = acc.prepare(retain_loader)
-    steps = max(1, cfg.epochs * math.ceil(len(forget_examples) / (cfg.batch_size * acc.num_processes)))
+    steps = max(1, cfg.epochs * math.ceil(len(forget_examples) / cfg.batch_size))
     forget_iter = _cycle(forget_loader)
     retain_iter = _cycle(retain_loader) if retain_loader is not None else itertools.repeat(None)
     method.steps = steps
