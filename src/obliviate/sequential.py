@@ -100,13 +100,18 @@ def run_sequential(model: LanguageModel | str | Path, requests: list[list[QAItem
                    retain_train: list[QAItem], retain_eval: list[QAItem], method: str = "npo",
                    gold: LanguageModel | None = None,
                    on_request: Callable[[int, dict], None] | None = None,
-                   **options: Any) -> SequentialResult:
+                   remaining_in_retain: bool = False, **options: Any) -> SequentialResult:
     """Apply ``requests`` one after another with ``method``; evaluate after each.
 
     After request k: MCQ accuracy (Maini et al. 2024, TOFU) on the union of requests
     1..k and on ``retain_eval``. At the end, each request's own accuracy with the final
     model, and with ``gold`` (never trained on them) when given. The model passed in is
     not modified. ``options`` override the method's config.
+
+    ``remaining_in_retain``: for exact methods that train from a base (``sisa``,
+    ``retrain``), whose "retain set" is the whole training set still allowed: request k
+    then sees ``retain_train`` plus the items of requests k+1.. (not yet deleted), so
+    SISA retrains one shard per request, as in deployment.
     """
     from obliviate.api import _as_model, unlearn
     from obliviate.evals.metrics import mcq_accuracy
@@ -121,7 +126,8 @@ def run_sequential(model: LanguageModel | str | Path, requests: list[list[QAItem
     seen: list[QAItem] = []
     for k, request in enumerate(requests):
         start = time.perf_counter()
-        current = unlearn(current, request, retain_train, method=method, **options).model
+        retain = retain_train + [i for r in requests[k + 1:] for i in r] if remaining_in_retain else retain_train
+        current = unlearn(current, request, retain, method=method, **options).model
         result.seconds.append(time.perf_counter() - start)
         seen.extend(request)
         result.forget_accuracy.append(mcq_accuracy(current, seen))
