@@ -41,7 +41,6 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
              world_config: WorldConfig | None = None, tiny_config: TinyConfig | None = None,
              method_config: dict | None = None) -> dict[str, Any]:
     """Run the demo end to end and write ``out/report.json`` and ``out/report.html``."""
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     timings: dict[str, float] = {}
     start = time.perf_counter()
     world = World(world_config or WorldConfig())
