@@ -262,12 +262,15 @@ class Ledger:
         return Path(checkpoint) if os.path.isabs(checkpoint) else self.root / checkpoint
 
     def status(self) -> dict:
-        """Counts per status, the model state and one summary per request."""
+        """Counts per status, the model state, one summary per request and the sequential curves."""
+        from obliviate.sequential import sequential_from_ledger
+
         rows = self.requests()
         counts = {s: sum(r.status == s for r in rows) for s in ("pending", "running", "done", "failed")}
         return {"ledger": str(self.root), "original": str(self.original_path()),
                 "original_sha256": self.setting("original_sha256"), "method": self.setting("method"),
-                "counts": counts, "model": self.state(), "requests": [r.summary() for r in rows]}
+                "counts": counts, "model": self.state(), "requests": [r.summary() for r in rows],
+                "sequential": sequential_from_ledger(self)}
 
     # ---- adding requests -------------------------------------------------------------
     def add(self, items: str | os.PathLike | list[QAItem], request_id: str | None = None) -> Request:
@@ -281,7 +284,11 @@ class Ledger:
             raise LedgerError(f"{source}: holds the same item twice; remove the repeated lines")
         digest = items_hash(hashes)
         if request_id is None:
-            request_id = f"r{self._next_seq():04d}"
+            seq = self._next_seq()
+            taken = {r["id"] for r in self.db.execute("SELECT id FROM requests")}
+            while f"r{seq:04d}" in taken:  # a user may have chosen an id of this form
+                seq += 1
+            request_id = f"r{seq:04d}"
         if not REQUEST_ID.match(request_id):
             raise LedgerError(f"request id {request_id!r}: use 1-64 letters, digits, '.', '_' or '-', "
                               "starting with a letter or digit")

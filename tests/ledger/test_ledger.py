@@ -81,6 +81,9 @@ def test_duplicate_and_malformed_requests(tmp_path, random_model, retain_file, r
     with pytest.raises(LedgerError, match="request id"):
         ledger.add(request_files[1], "../escape")
     assert [r.id for r in ledger.requests()] == ["r0001"]  # nothing bad was recorded
+    # An automatic id skips ids a user already chose.
+    ledger.add(request_files[1], "r0002")
+    assert ledger.add(request_files[2]).id == "r0003"
     with pytest.raises(LedgerError, match="already holds a ledger"):
         Ledger.init(tmp_path / "L", random_model)
     with pytest.raises(LedgerError, match="not a ledger"):
@@ -153,6 +156,8 @@ def test_certificate_and_tampering(tmp_path, random_model, retain_file, request_
     assert set(cert["metrics"]) >= {"forget_accuracy", "retain_accuracy", "forget_accuracy_all"}
     assert "verdict" in cert and (cert["verdict"] is not None or cert["verdict_reason"])
     assert _cli("ledger", "verify", str(ledger.root), "r0002").returncode == 0
+    curves = ledger.status()["sequential"]
+    assert curves["forget_accuracy"] == [first.metrics["forget_accuracy_all"], cert["metrics"]["forget_accuracy_all"]]
     # Changing one byte of the checkpoint's weights is caught by verify.
     weights = next((ledger.root / cert["checkpoint"]).glob("*.safetensors"))
     data = bytearray(weights.read_bytes())
