@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from obliviate.api import unlearn
@@ -23,7 +24,7 @@ def test_lora_unlearns_and_reloads(zoo, splits, retain_sample, baseline, tmp_pat
     assert mcq_accuracy(result.model, splits["forget"]) <= baseline.original_forget_mcq - 0.2
     reloaded = load_model(out / "model")
     items = splits["forget"][:10]
-    assert option_scores(reloaded, items) == pytest.approx(option_scores(result.model, items), abs=1e-4)
+    np.testing.assert_allclose(option_scores(reloaded, items), option_scores(result.model, items), atol=1e-4)
 
 
 def test_adapter_needs_a_base_path(original, splits):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from obliviate.errors import ObliviateError
@@ -44,7 +45,7 @@ def test_saved_ensemble_reloads(zoo, splits, retain_sample, original, tmp_home, 
                      base_model=str(zoo.base), **QUICK)
     reloaded = load_model(tmp_path / "run" / "model")
     items = splits["forget"][:6] + retain_sample[:6]
-    assert option_scores(reloaded, items) == pytest.approx(option_scores(result.model, items), abs=1e-5)
+    np.testing.assert_allclose(option_scores(reloaded, items), option_scores(result.model, items), atol=1e-5)
     assert reloaded.generate(["Question: Where was X born?\nAnswer:"]) == \
         result.model.generate(["Question: Where was X born?\nAnswer:"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 import torch
 from conftest import assert_suppressed
@@ -41,7 +42,7 @@ def test_saved_wrapper_reloads_with_the_same_behaviour(steered, splits, retain_s
     assert (out / "model" / "obliviate_wrapper.json").is_file()
     reloaded = load_model(out / "model")
     items = splits["forget"][:12] + retain_sample[:12]
-    assert option_scores(reloaded, items) == pytest.approx(option_scores(result.model, items), abs=1e-5)
+    np.testing.assert_allclose(option_scores(reloaded, items), option_scores(result.model, items), atol=1e-5)
     prompts = [f"Question: {i.question}\nAnswer:" for i in items]
     assert reloaded.generate(prompts) == result.model.generate(prompts)
 

@@ -30,7 +30,7 @@ class SteeringConfig(MethodConfig):
     """Where and how strongly to steer (defaults tuned on the embedded world)."""
 
     layer: int = -2          # decoder layer whose output is steered (negative counts from the end)
-    scale: float = 4.0       # vector norm as a multiple of the mean residual norm at that layer
+    scale: float = 8.0       # vector norm as a multiple of the mean residual norm (4: forget MCQ 0.33, 8: 0.28)
     batch_size: int = 64
 
 
