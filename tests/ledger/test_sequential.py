@@ -13,9 +13,13 @@ import pytest
 from obliviate.errors import ObliviateError
 from obliviate.sequential import run_sequential, split_requests
 
-# Cheap settings: 3 items per request, 5 NPO steps each, retain term weighted up to slow
-# the erosion of utility (lr 1e-3 collapsed retain accuracy to chance within 10 requests).
-SEQUENTIAL_NPO = {"epochs": 5, "lr": 3e-4, "batch_size": 16, "retain_weight": 2.0, "seed": 0}
+# Cheap settings: 3 items per request, 5 NPO steps each, the retain term weighted x2.
+# Measured on the default tiny models (2026-11-25): retain accuracy falls from 0.93 to
+# ~0.53 over 20 requests and the forget accuracy of all requests to ~0.30, so the bounds
+# do not hold and the report must say so. lr 3e-4 keeps retain at 0.76 but leaves the
+# forget accuracy at 0.67: no setting tried meets both (docs/benchmarks.md#sequential).
+SEQUENTIAL_NPO = {"epochs": 5, "lr": 1e-3, "batch_size": 16, "retain_weight": 2.0, "seed": 0}
+CHANCE = 0.25
 
 
 def test_split_requests(splits):
@@ -38,9 +42,9 @@ def test_twenty_sequential_npo_requests(original, gold, splits, tmp_path):
     report = result.to_report()
     assert len(report["forget_accuracy"]) == len(report["retain_accuracy"]) == 20
     assert result.original_forget_accuracy > 0.8  # there was something to forget
-    # Forgetting happened and utility did not collapse, whatever the bounds say.
-    assert report["forget_accuracy"][-1] <= result.original_forget_accuracy - 0.3
-    assert report["retain_accuracy"][-1] >= 0.5 * result.original_retain_accuracy
+    # Forgetting happened and utility did not collapse to chance, whatever the bounds say.
+    assert report["forget_accuracy"][-1] <= result.original_forget_accuracy - 0.4
+    assert report["retain_accuracy"][-1] >= CHANCE + 0.15
     bounds = report["within_bounds"]
     retain_ok = result.retain_accuracy[-1] >= 0.85 * result.original_retain_accuracy
     over = [k for k, (a, g) in enumerate(zip(result.request_accuracy, result.gold_request_accuracy))
