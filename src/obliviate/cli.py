@@ -56,13 +56,16 @@ def demo(out: Path = typer.Option(Path("obliviate_runs/demo"), help="Output dire
          method: str = typer.Option("npo", help="Unlearning method (see `obliviate methods`)."),
          forget: str = typer.Option("forget10", help="Forget split: forget01, forget05 or forget10."),
          people: int = typer.Option(100, help="People in the embedded world."),
-         seed: int = typer.Option(0, help="World seed.")) -> None:
-    """Embedded world + tiny models, end to end: unlearn, evaluate, report."""
+         seed: int = typer.Option(0, help="World seed."),
+         audit: bool = typer.Option(True, help="Run the removal-vs-suppression audit."),
+         ununlearning: bool = typer.Option(True, help="Measure in-context reintroduction."),
+         guard: bool = typer.Option(True, help="Evaluate the content guard.")) -> None:
+    """Embedded world + tiny models, end to end: unlearn, evaluate, audit, report."""
     from obliviate.data.world import WorldConfig
     from obliviate.demo import run_demo
 
-    report = run_demo(out=out, method=method, forget=forget,
-                      world_config=WorldConfig(seed=seed, n_people=people))
+    report = run_demo(out=out, method=method, forget=forget, audit=audit, ununlearning=ununlearning,
+                      guard=guard, world_config=WorldConfig(seed=seed, n_people=people))
     print_summary(report)
     console.print(f"report: {out / 'report.html'}  ({report['timings_s']['total']:.0f} s)")
 

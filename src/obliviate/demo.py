@@ -37,10 +37,26 @@ def build_report(*, method: str, intention: str, forget_split: str, models: dict
     return report
 
 
+def _audit(models: dict[str, Any], splits: dict[str, list]) -> dict[str, Any]:
+    from obliviate.audit import AuditConfig, run_audit
+    from obliviate.progress import progress_bar
+
+    config = AuditConfig()
+    with progress_bar("audit (attacks)", 3 * len(config.attacks)) as update:
+        return run_audit(models["original"], models["unlearned"], models["gold"], splits["forget"],
+                         splits["retain"], config, progress=lambda what: update(info=what))
+
+
 def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forget: str = "forget10",
              world_config: WorldConfig | None = None, tiny_config: TinyConfig | None = None,
-             method_config: dict | None = None) -> dict[str, Any]:
-    """Run the demo end to end and write ``out/report.json`` and ``out/report.html``."""
+             method_config: dict | None = None, audit: bool = True, ununlearning: bool = True,
+             guard: bool = True) -> dict[str, Any]:
+    """Run the demo end to end and write ``out/report.json`` and ``out/report.html``.
+
+    Steps: build the world; train (or load) the original and gold models; unlearn the
+    forget split; evaluate the three models; audit the unlearned model (attacks,
+    residual knowledge, verdict); measure UnUnlearning; evaluate the content guard.
+    """
     timings: dict[str, float] = {}
     start = time.perf_counter()
     world = World(world_config or WorldConfig())
@@ -55,6 +71,26 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
     models = {"original": load_model(zoo.original), "unlearned": result.model, "gold": load_model(zoo.gold)}
     results = evaluate(models, {k: splits[k] for k in ("forget", "retain", "holdout", "neighbor")})
     timings["evaluate"] = time.perf_counter() - t0
+    extra: dict[str, Any] = {}
+    if audit:
+        t0 = time.perf_counter()
+        extra.update(_audit(models, splits))
+        timings["audit"] = time.perf_counter() - t0
+    compositional = world.compositional_items(forget)
+    if ununlearning:
+        from obliviate.ununlearning import measure_ununlearning
+
+        t0 = time.perf_counter()
+        extra["ununlearning"] = measure_ununlearning(models, splits["forget"], splits["retain"], compositional)
+        timings["ununlearning"] = time.perf_counter() - t0
+    if guard:
+        from obliviate.guard.evaluate import build_guard, evaluate_guard, guard_queries
+
+        t0 = time.perf_counter()
+        content_guard = build_guard(splits["forget"], splits["retain"])
+        queries = guard_queries(splits["forget"], splits["retain"], compositional, splits["holdout"])
+        extra["guard"] = evaluate_guard(content_guard, queries)
+        timings["guard"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - start
     report = build_report(
         method=method, intention=result.intention, forget_split=forget,
@@ -63,6 +99,6 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
                 "gold": {"path": str(zoo.gold), "sha256": directory_hash(zoo.gold)}},
         results=results, timings=timings,
         extra={"world": {**asdict(world.config), "hash": world.hash},
-               "method_config": result.config, "models_cached": zoo.cached})
+               "method_config": result.config, "models_cached": zoo.cached, **extra})
     write_report(report, out)
     return report

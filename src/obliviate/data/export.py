@@ -16,7 +16,7 @@ One JSON object per line (TOFU field names where TOFU has one):
 |---|---|---|
 | question | str | the trained phrasing of the question |
 | answer | str | the true answer |
-| paraphrased_answer | str | the fact as a biography sentence (truth ratio, TOFU) |
+| paraphrased_answer | str | a rewording of the answer (the world's single-value answers have none, so it equals `answer`); truth ratio, TOFU |
 | perturbed_answer | list[str] | wrong but plausible answers, same form as `answer` |
 | paraphrased_questions | list[str] | held-out phrasings (never trained on) |
 | entity | str | the person asked about |

@@ -215,7 +215,9 @@ class World:
                 items.append(QAItem(
                     question=question.format(name=name),
                     answer=value,
-                    paraphrased_answer=self.fact_sentence(name, attribute),
+                    # Single-value answers have no paraphrase the model was trained on;
+                    # the truth ratio then compares the answer with the perturbed values.
+                    paraphrased_answer=value,
                     perturbed_answers=self._perturbed(attribute, value, name),
                     entity=name,
                     attribute=attribute,

@@ -68,26 +68,35 @@ def generation_accuracy(lm: LanguageModel, items: list[QAItem], with_context: bo
     return float(np.mean([answer_in(i.answer, t) for i, t in zip(items, texts)]))
 
 
-def truth_ratios(lm: LanguageModel, items: list[QAItem]) -> np.ndarray:
+def truth_ratios(lm: LanguageModel, items: list[QAItem],
+                 option_scores_cache: list[list[float]] | None = None) -> np.ndarray:
     """Per-item truth ratio R = mean_pert P(pert)^(1/|pert|) / P(para)^(1/|para|).
 
     Maini et al. 2024 (TOFU), Eq. 1. R < 1 means the model prefers the true
-    (paraphrased) answer over wrong ones.
+    (paraphrased) answer over wrong ones. When an item's paraphrased answer is its
+    answer (the embedded world), the MCQ option scores are reused if given.
     """
-    pairs, sizes = [], []
-    for item in items:
+    ratios: list[float | None] = [None] * len(items)
+    pairs, sizes, todo = [], [], []
+    for k, item in enumerate(items):
+        if option_scores_cache is not None and item.paraphrased_answer == item.answer:
+            norm = option_scores_cache[k]
+            ratios[k] = float(np.mean([math.exp(p - norm[0]) for p in norm[1:]]))
+            continue
         prompt = _prompt(item, False)
         perturbed = item.perturbed_paraphrases()
         pairs.append((prompt, " " + item.paraphrased_answer))
         pairs.extend((prompt, " " + p) for p in perturbed)
         sizes.append(1 + len(perturbed))
-    sums, counts = completion_logprobs(lm, pairs)
-    ratios, k = [], 0
-    for n in sizes:
-        norm = [s / max(c, 1) for s, c in zip(sums[k:k + n], counts[k:k + n])]
-        k += n
-        ratios.append(float(np.mean([math.exp(p - norm[0]) for p in norm[1:]])))
-    return np.array(ratios)
+        todo.append(k)
+    if pairs:
+        sums, counts = completion_logprobs(lm, pairs)
+        j = 0
+        for k, n in zip(todo, sizes):
+            norm = [s / max(c, 1) for s, c in zip(sums[j:j + n], counts[j:j + n])]
+            j += n
+            ratios[k] = float(np.mean([math.exp(p - norm[0]) for p in norm[1:]]))
+    return np.array(ratios, dtype=float)
 
 
 def truth_ratio_score(ratios: np.ndarray) -> float:
@@ -104,9 +113,10 @@ def forget_quality(unlearned_ratios: np.ndarray, gold_ratios: np.ndarray) -> flo
     return float(stats.ks_2samp(unlearned_ratios, gold_ratios).pvalue)
 
 
-def answer_probability(lm: LanguageModel, items: list[QAItem]) -> float:
+def answer_probability(lm: LanguageModel, items: list[QAItem],
+                       scores: list[list[float]] | None = None) -> float:
     """Mean P(answer | question)^(1/|answer|), normalized over the options (TOFU)."""
-    scores = option_scores(lm, items)
+    scores = scores if scores is not None else option_scores(lm, items)
     probs = []
     for s in scores:
         e = np.exp(np.array(s))
@@ -130,14 +140,15 @@ class SplitMetrics:
 
 
 def evaluate_split(lm: LanguageModel, items: list[QAItem]) -> SplitMetrics:
-    """All per-split metrics for one model on one set of items."""
+    """All per-split metrics for one model on one set of items (one scoring pass)."""
     texts = generations(lm, items)
-    ratios = truth_ratios(lm, items)
+    scores = option_scores(lm, items)
+    ratios = truth_ratios(lm, items, scores)
     return SplitMetrics(
-        mcq_accuracy=mcq_accuracy(lm, items),
+        mcq_accuracy=float(np.mean([int(np.argmax(s)) == 0 for s in scores])),
         generation_accuracy=generation_accuracy(lm, items, texts=texts),
         truth_ratio=truth_ratio_score(ratios),
-        answer_probability=answer_probability(lm, items),
+        answer_probability=answer_probability(lm, items, scores),
         rouge_l_recall=float(np.mean([rouge_l_recall(i.answer, t) for i, t in zip(items, texts)])),
         truth_ratios=ratios,
     )
