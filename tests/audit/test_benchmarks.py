@@ -105,7 +105,8 @@ def test_muse_privleak_original_leaks_membership_gold_does_not(original, gold, s
     from obliviate.evals.muse import membership_auc, privleak
 
     def texts(items):
-        return [qa_prompt(i.question) + " " + i.answer for i in items]
+        # (prompt, answer): the models were trained with the loss on answers only.
+        return [(qa_prompt(i.question), " " + i.answer) for i in items]
 
     members, nonmembers = texts(splits["forget"]), texts(splits["holdout"])
     auc_original = membership_auc(original, members, nonmembers)

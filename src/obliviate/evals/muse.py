@@ -42,29 +42,33 @@ def knowledge_memorization(lm: LanguageModel, items: list[QAItem], max_new_token
     return float(np.mean([rouge_l_recall(i.answer, t) for i, t in zip(items, texts)]))
 
 
-def min_k_plus_plus(lm: LanguageModel, texts: list[str], k: float = 0.2, batch_size: int = 32) -> np.ndarray:
+def min_k_plus_plus(lm: LanguageModel, texts: list[str | tuple[str, str]], k: float = 0.2,
+                    batch_size: int = 32) -> np.ndarray:
     """Min-K%++ membership score per text (Zhang et al. 2024): the mean of the lowest
     k-fraction of per-token scores (log p(x_t) - mu_t) / sigma_t, where mu_t and sigma_t
     are the mean and standard deviation of log p(z) under the model's next-token
-    distribution. Higher = more likely a training member."""
-    tok = lm.tokenizer
+    distribution. Higher = more likely a training member.
+
+    A text may be a ``(prompt, completion)`` pair: only the completion's tokens are
+    scored (for models trained with the loss on answers only, as TOFU-style QA tuning).
+    """
+    from obliviate.training import IGNORE, collate, encode_pairs
+
+    pairs = [t if isinstance(t, tuple) else ("", t) for t in texts]
+    encoded = encode_pairs(lm.tokenizer, [(lm.format_prompt(p), c) for p, c in pairs],
+                           max_length=512, add_eos=False)
     scores = []
-    for start in range(0, len(texts), batch_size):
-        chunk = [lm.format_prompt(t) for t in texts[start:start + batch_size]]
-        enc = tok(chunk, return_tensors="pt", padding=True, truncation=True, max_length=512)
-        ids, mask = enc["input_ids"], enc["attention_mask"]
-        if tok.bos_token_id is not None:
-            bos = torch.full((ids.shape[0], 1), tok.bos_token_id)
-            ids, mask = torch.cat([bos, ids], 1), torch.cat([torch.ones_like(bos), mask], 1)
-        logits = lm.logits(ids, mask).logits[:, :-1].float()
+    for start in range(0, len(encoded), batch_size):
+        batch = collate(encoded[start:start + batch_size], lm.tokenizer.pad_token_id)
+        logits = lm.logits(batch["input_ids"], batch["attention_mask"]).logits[:, :-1].float()
         logp = torch.log_softmax(logits, -1)
         p = logp.exp()
         mu = (p * logp).sum(-1)
         sigma = ((p * logp ** 2).sum(-1) - mu ** 2).clamp(min=1e-12).sqrt()
-        target = ids[:, 1:].to(logp.device)
-        token = (logp.gather(-1, target.unsqueeze(-1)).squeeze(-1) - mu) / sigma
-        valid = mask[:, 1:].bool().to(logp.device)
-        for row in range(len(chunk)):
+        target = batch["labels"][:, 1:].to(logp.device)
+        valid = target != IGNORE
+        token = (logp.gather(-1, target.clamp(min=0).unsqueeze(-1)).squeeze(-1) - mu) / sigma
+        for row in range(token.shape[0]):
             vals = token[row][valid[row]].cpu().numpy()
             if len(vals) == 0:
                 scores.append(float("nan"))
@@ -74,7 +78,7 @@ def min_k_plus_plus(lm: LanguageModel, texts: list[str], k: float = 0.2, batch_s
     return np.array(scores)
 
 
-def membership_auc(lm: LanguageModel, members: list[str], nonmembers: list[str], k: float = 0.2) -> float:
+def membership_auc(lm: LanguageModel, members: list, nonmembers: list, k: float = 0.2) -> float:
     """ROC AUC of Min-K%++ scores separating ``members`` from ``nonmembers``."""
     from sklearn.metrics import roc_auc_score
 
