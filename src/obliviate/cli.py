@@ -151,9 +151,19 @@ def _load_command_modules() -> None:
 _load_command_modules()
 
 
+def _set_threads() -> None:
+    """One torch thread on a busy machine: tiny-model ops stall on descheduled threads."""
+    import torch
+
+    from obliviate.models.tiny import training_threads
+
+    torch.set_num_threads(training_threads())
+
+
 def main() -> None:
     """Entry point: run the app, printing project errors without a traceback."""
     try:
+        _set_threads()
         app(standalone_mode=False)
     except ObliviateError as err:
         Console(stderr=True).print(f"[red]error:[/red] {err}")
