@@ -21,8 +21,8 @@ from obliviate.training import IGNORE
 
 @dataclass
 class GAKLConfig(GradientConfig):
-    lr: float = 1e-4
-    epochs: int = 5
+    lr: float = 1e-3
+    epochs: int = 10
     retain_weight: float = 1.0
 
 

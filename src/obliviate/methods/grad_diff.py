@@ -10,8 +10,8 @@ from obliviate.methods.registry import Intention, register
 
 @dataclass
 class GradDiffConfig(GradientConfig):
-    lr: float = 1e-4
-    epochs: int = 5
+    lr: float = 1e-3
+    epochs: int = 10
     retain_weight: float = 1.0
 
 

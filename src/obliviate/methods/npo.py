@@ -24,9 +24,9 @@ class NPOConfig(GradientConfig):
 
     beta: float = 0.1
     lr: float = 1e-3
-    epochs: int = 15
+    epochs: int = 10
     batch_size: int = 8
-    retain_weight: float = 5.0
+    retain_weight: float = 3.0
 
 
 @register("npo", intention=Intention.REMOVAL, family="preference optimization",
