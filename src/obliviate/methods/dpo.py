@@ -21,10 +21,10 @@ from obliviate.training import IGNORE
 
 @dataclass
 class DPOConfig(GradientConfig):
-    beta: float = 0.1
+    beta: float = 0.5
     refusal: str = "I don't know."
-    lr: float = 1e-3
-    epochs: int = 5
+    lr: float = 3e-3
+    epochs: int = 10
     retain_weight: float = 1.0
 
 

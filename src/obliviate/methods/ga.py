@@ -10,8 +10,8 @@ from obliviate.methods.registry import Intention, register
 
 @dataclass
 class GAConfig(GradientConfig):
-    lr: float = 1e-4
-    epochs: int = 5
+    lr: float = 3e-4
+    epochs: int = 10
 
 
 @register("ga", intention=Intention.REMOVAL, family="gradient ascent",

@@ -17,8 +17,8 @@ from obliviate.methods.registry import Intention, register
 @dataclass
 class IdkConfig(GradientConfig):
     refusal: str = "I don't know."   # the target answer on forget questions
-    lr: float = 1e-3
-    epochs: int = 5
+    lr: float = 2e-3
+    epochs: int = 10
     retain_weight: float = 1.0
 
 

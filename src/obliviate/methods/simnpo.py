@@ -20,11 +20,11 @@ from obliviate.training import IGNORE
 
 @dataclass
 class SimNPOConfig(GradientConfig):
-    beta: float = 2.5      # inverse temperature of the preference loss
+    beta: float = 0.5      # inverse temperature of the preference loss
     gamma: float = 0.0     # reward margin
-    lr: float = 3e-4
+    lr: float = 2e-3
     epochs: int = 10
-    retain_weight: float = 5.0
+    retain_weight: float = 3.0
 
 
 @register("simnpo", intention=Intention.REMOVAL, family="preference optimization",

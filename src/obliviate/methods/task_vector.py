@@ -19,7 +19,7 @@ from obliviate.methods.registry import Intention, register
 
 @dataclass
 class TaskVectorConfig(GradientConfig):
-    alpha: float = 1.0       # how much of the task vector to subtract
+    alpha: float = 2.0       # how much of the task vector to subtract
     lr: float = 1e-3         # of the forget fine-tune
     epochs: int = 10
 
