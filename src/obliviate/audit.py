@@ -84,6 +84,41 @@ def attack_model(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem], 
     return out
 
 
+def attack_model_cached(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem], config: AuditConfig,
+                        progress: Callable[[str], None] | None = None) -> dict[str, AttackOutput]:
+    """:func:`attack_model`, with results cached under ``$OBLIVIATE_HOME/audits`` for models
+    loaded from a directory (the original and gold references, which many audits share).
+
+    The key hashes the model directory, the forget and retain items and the attack
+    config, so any change recomputes. In-memory or wrapped models are never cached.
+    """
+    import dataclasses
+    import hashlib
+    import json
+
+    from obliviate.models.cache import cache_key, obliviate_home
+    from obliviate.models.load import atomic_write_text, directory_hash
+
+    if not lm.path or lm.wrapper or lm.hooks or lm.prompt_prefix:
+        return attack_model(lm, forget, retain, config, progress)
+    items = hashlib.sha256(json.dumps([[i.to_dict() for i in forget], [i.to_dict() for i in retain]],
+                                      sort_keys=True).encode()).hexdigest()
+    key = cache_key({"model": directory_hash(lm.path), "items": items, "attacks": list(config.attacks),
+                     "attack_config": dataclasses.asdict(config.attack), "version": 1})
+    path = obliviate_home() / "audits" / f"{key}.json"
+    if path.exists():
+        data = json.loads(path.read_text())
+        if progress:
+            for name in data:
+                progress(name)
+        return {name: AttackOutput(np.array(v["correct"], dtype=float), np.array(v["indices"], dtype=int),
+                                   v["detail"]) for name, v in data.items()}
+    out = attack_model(lm, forget, retain, config, progress)
+    atomic_write_text(path, json.dumps({name: {"correct": o.correct.tolist(), "indices": o.indices.tolist(),
+                                               "detail": o.detail} for name, o in out.items()}, default=str))
+    return out
+
+
 def chance_output(forget: list[QAItem], like: AttackOutput) -> AttackOutput:
     """Chance accuracy (1 / options) on the items of ``like``: the stand-in for gold."""
     return AttackOutput(np.array([1.0 / len(forget[k].options) for k in like.indices]), like.indices,
@@ -205,7 +240,7 @@ def run_audit(original: LanguageModel, unlearned: LanguageModel, gold: LanguageM
         raise ObliviateError("the audit needs a non-empty forget set")
     start = time.perf_counter()
     models = {"original": original, "unlearned": unlearned, "gold": gold}
-    outputs = {name: attack_model(lm, forget, retain, config,
+    outputs = {name: attack_model_cached(lm, forget, retain, config,
                                   (lambda a, name=name: progress(f"{name}/{a}")) if progress else None)
                if lm is not None else None for name, lm in models.items()}
     report = audit_outputs(outputs, forget, config)
