@@ -20,13 +20,14 @@ from obliviate.methods.registry import Intention, register
 @dataclass
 class NPOConfig(GradientConfig):
     """Defaults tuned on the embedded world (forget10): forget MCQ 1.00 -> 0.18
-    (gold 0.22), retain 0.94 -> 0.89."""
+    (gold 0.22), retain 0.94 -> 0.89 (every 4th retain item). With 10 epochs and
+    retain weight 3 the full retain set fell to 0.84 (0.9 x original is 0.84)."""
 
     beta: float = 0.1
     lr: float = 1e-3
-    epochs: int = 10
+    epochs: int = 15
     batch_size: int = 8
-    retain_weight: float = 3.0
+    retain_weight: float = 5.0
 
 
 @register("npo", intention=Intention.REMOVAL, family="preference optimization",
