@@ -21,12 +21,12 @@ from obliviate.methods.registry import Intention, register
 
 @dataclass
 class RMUConfig(GradientConfig):
-    layer: int = 1               # decoder layer whose output is misdirected (negative from the end)
+    layer: int = 2               # decoder layer whose output is misdirected (negative from the end)
     steering_scale: float = 4.0  # c = steering_scale x mean hidden norm at ``layer``
-    retain_weight: float = 20.0  # alpha in the paper
+    retain_weight: float = 10.0  # alpha in the paper
     update_layers: int = 3       # MLPs of layers layer-update_layers+1 .. layer are trained
-    lr: float = 1e-3
-    epochs: int = 10
+    lr: float = 3e-3
+    epochs: int = 20
 
 
 def _hidden(model, batch, layer: int) -> torch.Tensor:
