@@ -20,22 +20,25 @@ def _sisa(zoo, **overrides):
 
 
 def test_only_affected_shards_are_retrained(zoo, splits, retain_sample, original, tmp_home):
-    forget = [i for i in splits["forget"] if i.entity == splits["forget"][0].entity]
-    affected = shard_of(forget[0].entity, QUICK["shards"])
+    shards = QUICK["shards"]
+    person_a = splits["forget"][0].entity
+    person_b = next(i.entity for i in splits["forget"] if shard_of(i.entity, shards) != shard_of(person_a, shards))
+    items_a = [i for i in splits["forget"] if i.entity == person_a]
+    items_b = [i for i in splits["forget"] if i.entity == person_b]
+    # Deletion 1: A leaves; B is still part of the training data.
     first = _sisa(zoo)
-    first.run(original, forget, retain_sample)
+    first.run(original, items_a, [*retain_sample, *items_b])
     assert first.last_trained_before == [0, 1, 2]   # the "before" ensemble, trained once
-    assert first.last_retrained == [affected]
+    assert first.last_retrained == [shard_of(person_a, shards)]
     # The same deletion again: every shard comes from the cache, nothing is retrained.
     again = _sisa(zoo)
-    again.run(original, forget, retain_sample)
+    again.run(original, items_a, [*retain_sample, *items_b])
     assert again.last_trained_before == [] and again.last_retrained == []
-    # Deleting a person of another shard retrains that shard only.
-    other = next(i for i in splits["forget"] if shard_of(i.entity, QUICK["shards"]) != affected)
+    # Deletion 2: B leaves (A is already gone): only B's shard is retrained.
     second = _sisa(zoo)
-    second.run(original, [other], retain_sample)
+    second.run(original, items_b, retain_sample)
     assert second.last_trained_before == []
-    assert second.last_retrained == [shard_of(other.entity, QUICK["shards"])]
+    assert second.last_retrained == [shard_of(person_b, shards)]
 
 
 def test_saved_ensemble_reloads(zoo, splits, retain_sample, original, tmp_home, tmp_path):
