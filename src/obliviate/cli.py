@@ -166,7 +166,10 @@ def main() -> None:
         _set_threads()
         app(standalone_mode=False)
     except ObliviateError as err:
-        Console(stderr=True).print(f"[red]error:[/red] {err}")
+        # soft_wrap: paths and "file:line" stay on one line for people and for grep.
+        from rich.text import Text
+
+        Console(stderr=True, soft_wrap=True, highlight=False).print(Text("error: ", style="red") + Text(str(err)))
         sys.exit(2)
     except KeyboardInterrupt:
         Console(stderr=True).print("[yellow]interrupted[/yellow]")
