@@ -56,25 +56,9 @@ def make_wrapper(kind: str, method: str, config: Any, state: dict, base_model: s
 
 def _load_weights(root: Path, trust_remote_code: bool, dtype, device) -> LanguageModel:
     """Load the plain HF model in ``root`` (safetensors only), without the wrapper."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from obliviate.models.load import load_weights
 
-    if not (root / "config.json").exists():
-        raise ModelLoadError(f"{root} has no config.json; the wrapped model's weights are missing")
-    if not any(root.glob("*.safetensors")):
-        raise ModelLoadError(f"{root} has no *.safetensors weights; obliviate loads safetensors only")
-    try:
-        model = AutoModelForCausalLM.from_pretrained(root, use_safetensors=True,
-                                                     trust_remote_code=trust_remote_code,
-                                                     dtype=dtype or "auto")
-        tokenizer = AutoTokenizer.from_pretrained(root, trust_remote_code=trust_remote_code)
-    except (OSError, ValueError) as err:
-        raise ModelLoadError(f"could not load model from {root}: {err}") from err
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    if device:
-        model.to(device)
-    model.eval()
-    return LanguageModel(model, tokenizer, path=str(root))
+    return load_weights(root, trust_remote_code=trust_remote_code, dtype=dtype, device=device)
 
 
 def load_wrapped(root: str | os.PathLike, trust_remote_code: bool = False,

@@ -100,8 +100,6 @@ def load_model(path: str | os.PathLike, *, trust_remote_code: bool = False,
     prompt-only or steering methods carry ``obliviate_wrapper.json`` and load their
     base model with the intervention applied.
     """
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
     root = Path(path)
     if not root.is_dir():
         raise ModelLoadError(f"model directory {root} does not exist; pass a local Hugging Face "
@@ -113,6 +111,16 @@ def load_model(path: str | os.PathLike, *, trust_remote_code: bool = False,
         return load_wrapped(root, trust_remote_code=trust_remote_code, dtype=dtype, device=device)
     if not (root / "config.json").exists():
         raise ModelLoadError(f"{root} has no config.json; it is not a Hugging Face model directory")
+    return load_weights(root, trust_remote_code=trust_remote_code, dtype=dtype, device=device)
+
+
+def load_weights(root: Path, *, trust_remote_code: bool = False, dtype: torch.dtype | None = None,
+                 device: str | None = None) -> LanguageModel:
+    """Load the plain HF model in ``root`` from safetensors (no wrapper handling)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if not (root / "config.json").exists():
+        raise ModelLoadError(f"{root} has no config.json; the model's weights are missing")
     if not any(root.glob("*.safetensors")):
         if any(root.glob("*.bin")) or any(root.glob("*.pt")):
             raise ModelLoadError(

@@ -207,7 +207,8 @@ def training_threads() -> int:
 
     cores = os.cpu_count() or 1
     try:
-        busy = os.getloadavg()[0] >= 1.0
+        # Oversubscribed: more runnable threads than cores (our own included).
+        busy = os.getloadavg()[0] > cores + 0.5
     except OSError:  # pragma: no cover - not on every platform
         busy = False
     return 1 if busy else cores
