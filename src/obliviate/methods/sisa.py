@@ -46,14 +46,20 @@ class ShardEnsemble(torch.nn.Module):
         self.constituents = torch.nn.ModuleList(models)
         self.config = models[0].config
 
-    def forward(self, input_ids, attention_mask=None, output_hidden_states=False, **kwargs):
+    def forward(self, input_ids, attention_mask=None, output_hidden_states=False, labels=None, **kwargs):
         outs = [m(input_ids=input_ids, attention_mask=attention_mask,
                   output_hidden_states=output_hidden_states) for m in self.constituents]
         probs = torch.stack([torch.softmax(o.logits.float(), -1) for o in outs]).mean(0)
         hidden = None
         if output_hidden_states:
             hidden = tuple(torch.stack(h).mean(0) for h in zip(*[o.hidden_states for o in outs]))
-        return SimpleNamespace(logits=probs.clamp(min=1e-12).log(), hidden_states=hidden)
+        logits = probs.clamp(min=1e-12).log()
+        loss = None
+        if labels is not None:
+            # Next-token NLL of the ensemble (the relearning attack fine-tunes through it).
+            loss = torch.nn.functional.cross_entropy(
+                logits[:, :-1].reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100)
+        return SimpleNamespace(logits=logits, hidden_states=hidden, loss=loss)
 
     @torch.no_grad()
     def generate(self, input_ids, attention_mask, max_new_tokens=8, pad_token_id=None,
