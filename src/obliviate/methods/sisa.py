@@ -61,6 +61,19 @@ class ShardEnsemble(torch.nn.Module):
                 logits[:, :-1].reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100)
         return SimpleNamespace(logits=logits, hidden_states=hidden, loss=loss)
 
+    # Logit lens and probes read the ensemble's averaged hidden states through the first
+    # constituent's final norm and unembedding: the constituents share one architecture
+    # and tokenizer, so this is an approximation of "decoding the ensemble's layer".
+    @property
+    def model(self):
+        return self.constituents[0].model
+
+    def get_output_embeddings(self):
+        return self.constituents[0].get_output_embeddings()
+
+    def get_input_embeddings(self):
+        return self.constituents[0].get_input_embeddings()
+
     @torch.no_grad()
     def generate(self, input_ids, attention_mask, max_new_tokens=8, pad_token_id=None,
                  eos_token_id=None, **kwargs):
