@@ -93,7 +93,6 @@ def attack_model_cached(lm: LanguageModel, forget: list[QAItem], retain: list[QA
     config, so any change recomputes. In-memory or wrapped models are never cached.
     """
     import dataclasses
-    import hashlib
     import json
 
     from obliviate.models.cache import cache_key, obliviate_home
@@ -101,9 +100,9 @@ def attack_model_cached(lm: LanguageModel, forget: list[QAItem], retain: list[QA
 
     if not lm.path or lm.wrapper or lm.hooks or lm.prompt_prefix:
         return attack_model(lm, forget, retain, config, progress)
-    items = hashlib.sha256(json.dumps([[i.to_dict() for i in forget], [i.to_dict() for i in retain]],
-                                      sort_keys=True).encode()).hexdigest()
-    key = cache_key({"model": directory_hash(lm.path), "items": items, "attacks": list(config.attacks),
+    key = cache_key({"model": directory_hash(lm.path), "items": [[i.to_dict() for i in forget],
+                                                                 [i.to_dict() for i in retain]],
+                     "attacks": list(config.attacks),
                      "attack_config": dataclasses.asdict(config.attack), "version": 1})
     path = obliviate_home() / "audits" / f"{key}.json"
     if path.exists():

@@ -46,6 +46,3 @@ class QAItem:
         if self.answer and self.answer in self.paraphrased_answer:
             return [self.paraphrased_answer.replace(self.answer, p) for p in self.perturbed_answers]
         return list(self.perturbed_answers)
-
-
-REQUIRED_FIELDS = ("question", "answer")

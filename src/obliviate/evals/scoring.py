@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import torch
 
 from obliviate.models.load import LanguageModel
 from obliviate.training import collate, encode_pairs, sequence_logprobs
@@ -61,7 +60,3 @@ def rouge_l_recall(reference: str, generated: str) -> float:
             cur.append(prev[j] + 1 if r == g else max(prev[j + 1], cur[j]))
         prev = cur
     return prev[-1] / len(ref)
-
-
-def to_device_dtype(x: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
-    return x.to(device=like.device, dtype=like.dtype)

@@ -15,7 +15,7 @@ import torch
 
 from obliviate.data.schema import QAItem
 from obliviate.models.load import LanguageModel
-from obliviate.training import IGNORE
+from obliviate.training import sequence_logprobs
 
 
 @dataclass
@@ -66,10 +66,7 @@ def nll(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
 def sequence_logprob(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     """Sum of log-probabilities of labelled tokens per sequence (differentiable)."""
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    labels = batch["labels"][:, 1:]
-    mask = labels != IGNORE
-    logp = torch.log_softmax(logits[:, :-1].float(), -1).gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-    return (logp * mask).sum(-1)
+    return sequence_logprobs(logits, batch["labels"])[0]
 
 
 class GradientMethod(UnlearningMethod):

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -199,7 +199,3 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     with os.fdopen(fd, "w") as fh:
         fh.write(text)
     os.replace(tmp, path)
-
-
-def maybe_no_grad(enabled: bool):
-    return torch.no_grad() if enabled else nullcontext()
