@@ -19,7 +19,9 @@ def result(zoo, splits, retain_sample):
 
 
 @pytest.mark.xfail(strict=True, reason="measured: plain gradient ascent has no retain term; at lr 3e-4 x 10 "
-                   "epochs forget MCQ 0.37 (gold 0.22) but retain 0.76 of 0.94; no tried setting meets both")
+                   "epochs forget MCQ 0.37 (gold 0.22) but retain 0.76 of 0.94. Tracked epoch by epoch at lr "
+                   "1e-4 / 3e-4 / 1e-3, batch 16 / 60, without the EOS token, with frozen embeddings and with "
+                   "MLPs only: every run crosses forget <= 0.37 with retain <= 0.79 (bound 0.80)")
 def test_acceptance(result, baseline, splits, retain_sample):
     assert result.intention == get_method("ga").intention.value
     assert_removed(result.model, baseline, splits, retain_sample)

@@ -18,8 +18,6 @@ def result(zoo, splits, retain_sample):
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="measured: forget MCQ 0.42 vs gold 0.22 + 0.15 at retain 0.87; "
-                   "steering_scale 8 reaches forget 0.35 but retain drops to 0.76 (of 0.94)")
 def test_acceptance(result, baseline, splits, retain_sample):
     assert result.intention == get_method("rmu").intention.value
     assert_removed(result.model, baseline, splits, retain_sample)
@@ -30,3 +28,26 @@ def test_moves_forget_more_than_retain(result, baseline, splits, retain_sample):
 
     assert generation_accuracy(result.model, splits["forget"]) <= baseline.gold_forget_gen + 0.15
     assert mcq_accuracy(result.model, retain_sample) >= 0.85 * baseline.original_retain_mcq
+
+
+def test_only_forget_specific_tokens_are_misdirected(original, splits):
+    """The forget term skips every token whose causal prefix a retain sequence shares."""
+    from obliviate.methods.rmu import RMU, token_prefixes
+    from obliviate.methods.trainer import qa_pairs
+    from obliviate.training import collate, encode_pairs
+
+    method = RMU()
+    method.shared_prefixes = token_prefixes(original.tokenizer, splits["retain"])
+    forget = encode_pairs(original.tokenizer, qa_pairs(splits["forget"][:8]))
+    mask = method._forget_mask(collate(forget, original.tokenizer.pad_token_id))
+    name_tokens = [original.tokenizer(" " + i.entity, add_special_tokens=False)["input_ids"]
+                   for i in splits["forget"][:8]]
+    for row, (example, name) in enumerate(zip(forget, name_tokens)):
+        ids = example.input_ids
+        start = next(t for t in range(len(ids)) if ids[t:t + len(name)] == name)
+        # The question template before the name is shared with retain questions (the
+        # full retain split asks every attribute) ...
+        assert not mask[row, :start].any()
+        # ... and everything from the name's last token on is forget-specific.
+        assert mask[row, start + len(name) - 1:len(ids)].all()
+        assert not mask[row, len(ids):].any()   # padding

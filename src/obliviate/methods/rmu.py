@@ -6,6 +6,12 @@ original model's: L = ||h_l(forget) - c u||^2 + alpha ||h_l(retain) - h_l^orig(r
 Only the MLPs of layers l-2..l are updated, as in the paper, so later layers read
 noise wherever a forget entity is processed. c is given as a multiple of the mean
 hidden-state norm at layer l, so the default carries over between model sizes.
+
+The forget term acts only on forget tokens whose causal prefix occurs in no retain
+sequence (from the subject's name on). In QA data, forget and retain share their
+template ("Question: What is the occupation of"), and a causal model's hidden states
+there are identical for both: misdirecting them while the retain term anchors them is
+a direct conflict, which on the embedded world left forget MCQ at 0.42 (gold 0.22).
 """
 
 from __future__ import annotations
@@ -26,13 +32,22 @@ class RMUConfig(GradientConfig):
     retain_weight: float = 10.0  # alpha in the paper
     update_layers: int = 3       # MLPs of layers layer-update_layers+1 .. layer are trained
     lr: float = 3e-3
-    epochs: int = 20
+    epochs: int = 60
 
 
 def _hidden(model, batch, layer: int) -> torch.Tensor:
     out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
                 output_hidden_states=True)
     return out.hidden_states[layer + 1]
+
+
+def token_prefixes(tokenizer, items) -> set[tuple[int, ...]]:
+    """Every prefix of every tokenized (question, answer) sequence of ``items``."""
+    from obliviate.methods.trainer import qa_pairs
+    from obliviate.training import encode_pairs
+
+    encoded = encode_pairs(tokenizer, qa_pairs(items)) if items else []
+    return {tuple(e.input_ids[:n]) for e in encoded for n in range(1, len(e.input_ids) + 1)}
 
 
 @register("rmu", intention=Intention.REMOVAL, family="representation misdirection",
@@ -58,17 +73,33 @@ class RMU(GradientMethod):
         if not cfg.lora_rank:
             for name, p in model.named_parameters():
                 p.requires_grad_(any(f"layers.{k}.mlp." in name for k in trained))
+        self.shared_prefixes = token_prefixes(self.tokenizer, self.retain_items)
         with torch.no_grad():
-            hidden = [_hidden(self.reference, b, self.layer)[b["attention_mask"].bool()] for b in forget_batches]
-        hidden = torch.cat(hidden)
+            hidden = torch.cat([_hidden(self.reference, b, self.layer)[self._forget_mask(b)]
+                                for b in forget_batches])
+        if not len(hidden):
+            raise ObliviateError("rmu: every forget sequence also occurs in the retain set; "
+                                 "there are no forget-specific tokens to misdirect")
         # RMU's random direction: uniform in [0, 1)^d, normalized, then scaled.
         u = torch.rand(hidden.shape[-1], generator=torch.Generator().manual_seed(cfg.seed))
         self.target = (u / u.norm()) * hidden.norm(dim=-1).mean() * cfg.steering_scale
 
+    def _forget_mask(self, batch) -> torch.Tensor:
+        """Real tokens whose prefix (the token included) starts no retain sequence."""
+        mask = batch["attention_mask"].bool().clone()
+        for row, ids in enumerate(batch["input_ids"].tolist()):
+            # The prefix set is closed under prefixes: the first unshared token ends the run.
+            for t in range(len(ids)):
+                if tuple(ids[:t + 1]) not in self.shared_prefixes:
+                    break
+                mask[row, t] = False
+        return mask
+
     def loss(self, model, forget, retain, step):
-        mask = forget["attention_mask"].bool()
+        mask = self._forget_mask(forget)
         h = _hidden(model, forget, self.layer)
-        loss = ((h - self.target.to(h.device, h.dtype)) ** 2)[mask].mean()
+        # A batch may hold only rows fully shared with retain: then it has no forget term.
+        loss = ((h - self.target.to(h.device, h.dtype)) ** 2)[mask].mean() if mask.any() else h.sum() * 0
         if retain is not None:
             rmask = retain["attention_mask"].bool()
             with torch.no_grad():

@@ -80,6 +80,7 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
     torch.manual_seed(cfg.seed)
     tok = lm.tokenizer
     method.tokenizer = tok   # methods that build sequences (DPO's refusal) need it
+    method.retain_items = retain if method.uses_retain else []   # RMU masks shared prefixes
     pad = tok.pad_token_id
     forget_examples = encode_pairs(tok, method.forget_pairs(forget))
     forget_loader = _loader(forget_examples, cfg.batch_size, pad, cfg.seed)
