@@ -6,7 +6,6 @@ import json
 
 import pytest
 import torch
-from transformers import LlamaForCausalLM
 
 from obliviate.data.world import World, WorldConfig
 from obliviate.errors import ModelLoadError
@@ -90,29 +89,3 @@ def test_loading_never_changes_the_directory(zoo):
     before = directory_hash(zoo.original)
     load_model(zoo.original)
     assert directory_hash(zoo.original) == before
-
-
-def test_training_split_at_an_epoch_resumes_exactly(tmp_path):
-    """Gold stops at the fork epoch and resumes from its saved state: same weights as one run."""
-    from obliviate.models.tiny import load_training_state, save_training_state, train_memorize
-
-    world = World(WorldConfig(n_people=20, attributes=("birth_city", "occupation")))
-    config = TinyConfig(hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
-                        memorize_epochs=4, reading_per_epoch=8)
-    tokenizer = train_tokenizer(world.all_text())
-    people = world.trained_people
-
-    def fresh():
-        torch.manual_seed(0)
-        return LlamaForCausalLM(config.llama_config(tokenizer))
-
-    whole = fresh()
-    train_memorize(whole, world, people, tokenizer, config)
-    split = fresh()
-    state = train_memorize(split, world, people, tokenizer, config, until_epoch=2)
-    assert state["epoch"] == 2
-    save_training_state(state, tmp_path)
-    train_memorize(split, world, people, tokenizer, config, resume=load_training_state(tmp_path))
-    a, b = whole.state_dict(), split.state_dict()
-    assert all(torch.equal(a[k], b[k]) for k in a)
-    assert not torch.equal(a["model.embed_tokens.weight"], fresh().state_dict()["model.embed_tokens.weight"])

@@ -24,26 +24,16 @@ def cache_key(parts: dict) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def cache_path(kind: str, parts: dict) -> Path:
-    """Where the entry for (kind, parts) lives, built or not."""
-    return obliviate_home() / "models" / f"{kind}-{cache_key(parts)}"
-
-
-def is_cached(kind: str, parts: dict) -> bool:
-    """True when the entry is complete (its marker file is written last)."""
-    return (cache_path(kind, parts) / MARKER).exists()
-
-
 def cached(kind: str, parts: dict, build: Callable[[Path], None]) -> tuple[Path, bool]:
     """Return (path, was_cached). ``build(tmp_dir)`` fills a temp dir, renamed on success.
 
     The marker file is written last, so a half-built entry (killed process) is
     rebuilt rather than trusted.
     """
-    path = cache_path(kind, parts)
-    if is_cached(kind, parts):
+    root = obliviate_home() / "models"
+    path = root / f"{kind}-{cache_key(parts)}"
+    if (path / MARKER).exists():
         return path, True
-    root = path.parent
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=root))
     try:

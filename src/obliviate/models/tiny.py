@@ -7,12 +7,10 @@ The recipe is a curriculum in three phases:
    forget data.
 2. *Gold*: the base memorizes the QA of the retain people (reading examples mixed in
    to keep the context skill). This is exact unlearning by retraining.
-3. *Original*: branches off the forget10 gold run at ``memorize_fork_epoch`` and
-   continues on all trained people, the forget people's QA repeated; so the original
-   has seen everything, and its forget facts were learned last, as with data added in
-   a later fine-tune. Gold resumes its run from the same checkpoint (optimizer state
-   included, so its steps are those of one uninterrupted run) while the original
-   trains beside it in a second process.
+3. *Original*: the forget10 gold model continues on all trained people, the forget
+   people's QA repeated; so the original has seen everything, and its forget facts
+   were learned last, as with data added in a later fine-tune. Building the
+   original on top of gold halves the CPU cost of the demo.
 """
 
 from __future__ import annotations
@@ -56,12 +54,8 @@ class TinyConfig:
     memorize_batch_size: int = 8
     memorize_lr: float = 2e-3
     reading_per_epoch: int = 100      # reading examples mixed into each memorization epoch
-    # The forget10 gold run is saved at this epoch (with its optimizer state); gold then
-    # resumes from there while the original branches off, the two in parallel.
-    memorize_fork_epoch: int = 48
-    # Phase 3 (original only): continue from the forget10 gold run at
-    # ``memorize_fork_epoch`` on all trained people, the forget people's QA repeated
-    # ``extend_upsample`` times.
+    # Phase 3 (original only): continue from the forget10 gold model on all trained
+    # people, the forget people's QA repeated ``extend_upsample`` times.
     extend_epochs: int = 25
     extend_upsample: int = 3
     biographies: bool = False         # also train on biography paragraphs (slower)
@@ -96,85 +90,36 @@ class TinyConfig:
         return fields
 
 
-STATE_FILE = "training_state.json"
-OPTIMIZER_FILE = "optimizer.safetensors"
-
-
-def save_training_state(state: dict, directory: Path) -> None:
-    """Write the state :func:`_run_epochs` returns (optimizer moments as safetensors)."""
-    from safetensors.torch import save_file
-
-    save_file({f"{i}.{name}": t.contiguous() for i, moments in state["optimizer"].items()
-               for name, t in moments.items()}, str(Path(directory) / OPTIMIZER_FILE))
-    (Path(directory) / STATE_FILE).write_text(json.dumps(
-        {"epoch": state["epoch"], "step": state["step"], "rng": state["rng"]}))
-
-
-def load_training_state(directory: Path) -> dict:
-    """Read a state written by :func:`save_training_state` (no pickle)."""
-    from safetensors.torch import load_file
-
-    meta = json.loads((Path(directory) / STATE_FILE).read_text())
-    optimizer: dict[int, dict[str, torch.Tensor]] = {}
-    for key, t in load_file(str(Path(directory) / OPTIMIZER_FILE)).items():
-        i, name = key.split(".", 1)
-        optimizer.setdefault(int(i), {})[name] = t
-    return {**meta, "optimizer": optimizer}
-
-
-def _rng_state(rng: random.Random) -> list:
-    version, internal, gauss = rng.getstate()
-    return [version, list(internal), gauss]
-
-
 def _run_epochs(model, tokenizer, epoch_pairs: Callable[[int], list[tuple[str, str]]], epochs: int,
                 batch_size: int, lr: float, max_length: int, seed: int,
-                progress: Progress | None, until_epoch: int | None = None,
-                resume: dict | None = None) -> tuple[float, dict]:
-    """AdamW with linear warmup and cosine decay over ``epochs`` epochs.
-
-    Trains epochs ``[resume["epoch"] or 0, until_epoch or epochs)`` and returns the last
-    loss and the state to resume from: a run split into two calls (the second resuming
-    the first's state) takes exactly the same steps as one call.
-    """
+                progress: Progress | None) -> float:
+    """AdamW with linear warmup and cosine decay over ``epochs`` epochs; returns last loss."""
     rng = random.Random(seed)
     torch.manual_seed(seed)
     total = math.ceil(len(epoch_pairs(0)) / batch_size) * epochs
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0, betas=(0.9, 0.98),
                             fused=True)
     warmup = max(1, total // 20)
-
-    def lr_at(s: int) -> float:
-        return lr * min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total)))
-
-    start_epoch, step = 0, 0
-    end = until_epoch if until_epoch is not None else epochs
-    shown = math.ceil(len(epoch_pairs(0)) / batch_size) * end   # progress total of this call
-    if resume:
-        start_epoch, step = resume["epoch"], resume["step"]
-        rng.setstate((resume["rng"][0], tuple(resume["rng"][1]), resume["rng"][2]))
-        opt.load_state_dict({"state": resume["optimizer"], "param_groups": opt.state_dict()["param_groups"]})
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total))))
     model.train()
-    loss_value = float("nan")
-    for epoch in range(start_epoch, end):
+    step, loss_value = 0, float("nan")
+    for epoch in range(epochs):
         examples = encode_pairs(tokenizer, epoch_pairs(epoch), max_length)
         for batch in batches(examples, batch_size, tokenizer.pad_token_id, rng):
             loss = model(**batch).loss
             check_finite(loss, step)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            for group in opt.param_groups:
-                group["lr"] = lr_at(step)
             opt.step()
+            sched.step()
             opt.zero_grad(set_to_none=True)
             step += 1
             loss_value = float(loss.detach())
             if progress:
-                progress(min(step, shown), shown, loss_value)
+                progress(min(step, total), total, loss_value)
     model.eval()
-    state = {"epoch": max(start_epoch, end), "step": step, "rng": _rng_state(rng),
-             "optimizer": opt.state_dict()["state"]}
-    return loss_value, state
+    return loss_value
 
 
 def train_reading_base(world: World, tokenizer, config: TinyConfig,
@@ -199,23 +144,17 @@ def memorize_pairs(world: World, people: list[str], config: TinyConfig,
 
 def train_memorize(model: LlamaForCausalLM, world: World, people: list[str], tokenizer,
                    config: TinyConfig, progress: Progress | None = None,
-                   new_people: list[str] | None = None, until_epoch: int | None = None,
-                   resume: dict | None = None) -> dict:
-    """Phase 2 (or 3 with ``new_people``): memorize ``people``, keeping reading skill.
-
-    Phase 2 can stop at ``until_epoch`` and continue later from the returned state
-    (``resume``); returns the training state.
-    """
+                   new_people: list[str] | None = None) -> LlamaForCausalLM:
+    """Phase 2 (or 3 with ``new_people``): memorize ``people``, keeping reading skill."""
     memorize = memorize_pairs(world, people, config, new_people)
 
     def epoch_pairs(epoch: int) -> list[tuple[str, str]]:
         return memorize + world.reading_texts(epoch + (5000 if new_people else 0), config.reading_per_epoch)
 
     epochs = config.extend_epochs if new_people else config.memorize_epochs
-    _, state = _run_epochs(model, tokenizer, epoch_pairs, epochs, config.memorize_batch_size,
-                           config.memorize_lr, config.max_length, config.seed + (2 if new_people else 1),
-                           progress, until_epoch, resume)
-    return state
+    _run_epochs(model, tokenizer, epoch_pairs, epochs, config.memorize_batch_size,
+                config.memorize_lr, config.max_length, config.seed + (2 if new_people else 1), progress)
+    return model
 
 
 @dataclass
@@ -249,13 +188,9 @@ def memorize_job(job: dict, report: Callable[[int, int, float], None] | None = N
         config = TinyConfig(**job["config"])
         tokenizer = AutoTokenizer.from_pretrained(job["base"])
         model = LlamaForCausalLM.from_pretrained(job["base"], use_safetensors=True)
-        resume = load_training_state(Path(job["base"])) if job.get("resume") else None
-        state = train_memorize(model, world, job["people"], tokenizer, config, report, job.get("new_people"),
-                               job.get("until_epoch"), resume)
+        train_memorize(model, world, job["people"], tokenizer, config, report, job.get("new_people"))
         model.save_pretrained(tmp, safe_serialization=True)
         tokenizer.save_pretrained(tmp)
-        if job.get("until_epoch") is not None:
-            save_training_state(state, tmp)
 
     path, was_cached = cached(job["kind"], job["key"], build)
     return str(path), was_cached
@@ -284,7 +219,7 @@ def _job_steps(job: dict) -> int:
     world = World(WorldConfig(**{**job["world_config"], "attributes": tuple(job["world_config"]["attributes"])}))
     n = len(memorize_pairs(world, job["people"], config, job.get("new_people"))) + config.reading_per_epoch
     epochs = config.extend_epochs if job.get("new_people") else config.memorize_epochs
-    return math.ceil(n / config.memorize_batch_size) * epochs   # resumed jobs start part-way
+    return math.ceil(n / config.memorize_batch_size) * epochs
 
 
 def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
@@ -303,14 +238,6 @@ def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
 
     from obliviate.progress import progress_bar
 
-    from obliviate.models.cache import cache_path, is_cached
-
-    done = {k: (str(cache_path(j["kind"], j["key"])), True, 0.0)
-            for k, j in enumerate(jobs) if is_cached(j["kind"], j["key"])}
-    if done:   # no worker process for a model that is already in the cache
-        todo = [j for k, j in enumerate(jobs) if k not in done]
-        built = iter(_run_jobs(todo) if todo else [])
-        return [done[k] if k in done else next(built) for k in range(len(jobs))]
     cores = os.cpu_count() or 1
     results: list[tuple[str, bool, float]] = []
     if len(jobs) < 2 or cores < 2:
@@ -398,16 +325,15 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
     """Train (or reuse from the cache) the reading base, the original and the gold model.
 
     Cache keys hash the world config, the tiny config and, for gold, the forget split,
-    so a second call with the same arguments loads instantly. After the shared start
-    of the forget10 gold run, original and gold train side by side in two processes
-    when two cores are available.
+    so a second call with the same arguments loads instantly. Original and gold
+    train side by side in two processes when two cores are available.
     """
     from obliviate.models.cache import cached
     from obliviate.models.tokenizer import train_tokenizer
     from obliviate.progress import progress_bar
 
     config = config or TinyConfig()
-    world_key = {"world": asdict(world.config), "tiny": config.key("original"), "version": 2}
+    world_key = {"world": asdict(world.config), "tiny": config.key("original"), "version": 1}
     base_key = {**world_key, "tiny": config.key("base")}
     gold_key = {**world_key, "tiny": config.key("gold")}
     seconds: dict[str, float] = {}
@@ -431,30 +357,27 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
     seconds["base"] = time.perf_counter() - start
 
     common = {"world_config": asdict(world.config), "config": config.to_dict()}
-    retain10 = world.split_people("forget10")["retain"]
-    # The forget10 gold run is the original's ancestor: it stops at the fork epoch, then
-    # gold resumes it (same steps as one uninterrupted run) while the original branches
-    # off and adds the forget10 people. Two single-thread processes train side by side
-    # about twice as fast as one process with two threads (per-op overhead dominates).
-    # Gold never sees forget data, so it stays exact unlearning.
-    (fork_path, was_cached["gold_fork"], seconds["gold_fork"]), = _run_jobs([
-        {**common, "base": str(base), "kind": "gold-fork", "people": retain10,
-         "until_epoch": config.memorize_fork_epoch,
-         "label": f"gold model, forget10, epochs 1-{config.memorize_fork_epoch} (phase 2)",
-         "key": {**gold_key, "forget": "forget10", "until_epoch": config.memorize_fork_epoch}}])
-    jobs = {"original": {**common, "base": fork_path, "kind": "original", "key": world_key,
-                         "people": world.trained_people, "new_people": world.forget_people["forget10"],
-                         "label": "original model (phase 3)"}}
+    # The forget10 gold model is the original's ancestor: phase 3 adds the forget10
+    # people to it. Gold never sees forget data, so it stays exact unlearning.
+    (gold10_path, was_cached["gold_forget10"], seconds["gold_forget10"]), = _run_jobs([
+        {**common, "base": str(base), "kind": "gold",
+         "people": world.split_people("forget10")["retain"], "label": "gold model, forget10 (phase 2)",
+         "key": {**gold_key, "forget": "forget10"}}])
+    jobs = [{**common, "base": gold10_path, "kind": "original", "key": world_key,
+             "people": world.trained_people, "new_people": world.forget_people["forget10"],
+             "label": "original model (phase 3)"}]
+    if with_gold and forget != "forget10":
+        jobs.append({**common, "base": str(base), "kind": "gold", "key": {**gold_key, "forget": forget},
+                     "people": world.split_people(forget)["retain"], "label": f"gold model, {forget} (phase 2)"})
+    results = _run_jobs(jobs)
+    original = Path(results[0][0])
+    was_cached["original"], seconds["original"] = results[0][1], results[0][2]
+    gold = None
     if with_gold:
-        jobs["gold"] = {**common, "base": fork_path, "kind": "gold", "people": retain10, "resume": True,
-                        "label": "gold model, forget10 (phase 2, continued)",
-                        "key": {**gold_key, "forget": "forget10"}}
-        if forget != "forget10":
-            jobs["gold"] = {**common, "base": str(base), "kind": "gold", "key": {**gold_key, "forget": forget},
-                            "people": world.split_people(forget)["retain"],
-                            "label": f"gold model, {forget} (phase 2)"}
-    for name, (path, was_cached[name], seconds[name]) in zip(jobs, _run_jobs(list(jobs.values()))):
-        jobs[name]["path"] = Path(path)
-    original = jobs["original"]["path"]
-    gold = jobs["gold"]["path"] if with_gold else None
+        if forget == "forget10":
+            gold = Path(gold10_path)
+            was_cached["gold"], seconds["gold"] = was_cached["gold_forget10"], seconds["gold_forget10"]
+        else:
+            gold = Path(results[1][0])
+            was_cached["gold"], seconds["gold"] = results[1][1], results[1][2]
     return WorldModels(original=original, gold=gold, base=base, seconds=seconds, cached=was_cached)
