@@ -41,13 +41,16 @@ def _hidden(model, batch, layer: int) -> torch.Tensor:
     return out.hidden_states[layer + 1]
 
 
-def token_prefixes(tokenizer, items) -> set[tuple[int, ...]]:
-    """Every prefix of every tokenized (question, answer) sequence of ``items``."""
+def token_prefixes(tokenizer, items) -> set[int]:
+    """Hashes of every prefix of every tokenized (question, answer) sequence of ``items``.
+
+    Hashes, not the tuples themselves, keep memory linear in the tokens of ``items``.
+    """
     from obliviate.methods.trainer import qa_pairs
     from obliviate.training import encode_pairs
 
     encoded = encode_pairs(tokenizer, qa_pairs(items)) if items else []
-    return {tuple(e.input_ids[:n]) for e in encoded for n in range(1, len(e.input_ids) + 1)}
+    return {hash(tuple(e.input_ids[:n])) for e in encoded for n in range(1, len(e.input_ids) + 1)}
 
 
 @register("rmu", intention=Intention.REMOVAL, family="representation misdirection",
@@ -90,7 +93,7 @@ class RMU(GradientMethod):
         for row, ids in enumerate(batch["input_ids"].tolist()):
             # The prefix set is closed under prefixes: the first unshared token ends the run.
             for t in range(len(ids)):
-                if tuple(ids[:t + 1]) not in self.shared_prefixes:
+                if hash(tuple(ids[:t + 1])) not in self.shared_prefixes:
                     break
                 mask[row, t] = False
         return mask

@@ -36,10 +36,12 @@ def accelerator() -> Accelerator:
     return _ACCELERATOR
 
 
-def _loader(examples: list[Encoded], batch_size: int, pad_id: int, seed: int) -> DataLoader:
+def _loader(examples: list, batch_size: int, pad_id: int, seed: int,
+            encode: Callable[[list], list[Encoded]] | None = None) -> DataLoader:
+    """Shuffled batches; with ``encode``, ``examples`` are raw items tokenized batch by batch."""
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(examples, batch_size=batch_size, shuffle=True, generator=generator,
-                      collate_fn=lambda b: collate(b, pad_id), drop_last=False)
+                      collate_fn=lambda b: collate(encode(b) if encode else b, pad_id), drop_last=False)
 
 
 def _cycle(loader: DataLoader):
@@ -86,7 +88,10 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
     forget_loader = _loader(forget_examples, cfg.batch_size, pad, cfg.seed)
     retain_loader = None
     if method.uses_retain and retain:
-        retain_loader = _loader(encode_pairs(tok, qa_pairs(retain)), cfg.batch_size, pad, cfg.seed + 1)
+        # Tokenized per batch: a run draws ``steps`` retain batches, so its cost does not
+        # grow with the size of the retain set (which can be the whole training set).
+        retain_loader = _loader(retain, cfg.batch_size, pad, cfg.seed + 1,
+                                encode=lambda items: encode_pairs(tok, qa_pairs(items)))
 
     model = apply_lora(lm.model, cfg)
     model.train()
