@@ -57,8 +57,12 @@ def gold(zoo):
 
 @pytest.fixture(scope="session")
 def retain_sample(splits):
-    """A fixed subset of the retain set (every 4th item) to keep evaluations quick."""
-    return splits["retain"][::4]
+    """A fixed subset of the retain set (every 5th item) to keep evaluations quick.
+
+    Items come person by person, six attributes each; a stride coprime with 6 covers
+    every attribute (every 4th item held only birth city, occupation and award).
+    """
+    return splits["retain"][::5]
 
 
 @pytest.fixture

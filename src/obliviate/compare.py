@@ -44,7 +44,7 @@ def _row(name: str, intention: str, audit: dict, summary: dict, model: str, seco
 
 def run_compare(methods: list[str] | None = None, out: str | Path | None = None, forget: str = "forget10",
                 world_config: WorldConfig | None = None, tiny_config: TinyConfig | None = None,
-                audit_config: AuditConfig | None = None, retain_stride: int = 4,
+                audit_config: AuditConfig | None = None, retain_stride: int = 5,
                 method_configs: dict[str, dict] | None = None) -> list[dict[str, Any]]:
     """Run, evaluate and audit ``methods`` (default: all registered) on the embedded world.
 

@@ -18,7 +18,7 @@ from obliviate.methods.registry import Intention, register
 class IdkConfig(GradientConfig):
     refusal: str = "I don't know."   # the target answer on forget questions
     lr: float = 2e-3
-    epochs: int = 10
+    epochs: int = 15
     retain_weight: float = 1.0
 
 
