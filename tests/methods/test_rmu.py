@@ -51,3 +51,10 @@ def test_only_forget_specific_tokens_are_misdirected(original, splits):
         # ... and everything from the name's last token on is forget-specific.
         assert mask[row, start + len(name) - 1:len(ids)].all()
         assert not mask[row, len(ids):].any()   # padding
+
+
+def test_forget_set_inside_the_retain_set_is_a_clear_error(original, retain_sample):
+    from obliviate.errors import ObliviateError
+
+    with pytest.raises(ObliviateError, match="no forget-specific tokens"):
+        unlearn(original, retain_sample[:4], retain_sample, method="rmu", epochs=1)
