@@ -30,6 +30,12 @@ class RetrainConfig(MethodConfig):
     max_length: int = 128
 
 
+def placement(lm: LanguageModel) -> dict:
+    """``load_model`` arguments that put a retrained model where ``lm`` is (device, dtype)."""
+    param = next(lm.model.parameters())
+    return {"dtype": param.dtype, "device": str(param.device)}
+
+
 def retain_training_pairs(retain) -> list[tuple[str, str]]:
     """The (prompt, completion) pairs a retrained model memorizes."""
     return [(qa_prompt(i.question), " " + i.answer) for i in retain]
@@ -64,7 +70,7 @@ class Retrain(UnlearningMethod):
                                  "data (for the embedded world, WorldModels.base)")
         if not retain:
             raise EmptySplitError("retrain needs a retain set: it is the only training data")
-        base = load_model(cfg.base_model)
+        base = load_model(cfg.base_model, **placement(lm))
         if base.tokenizer.get_vocab() != lm.tokenizer.get_vocab():
             raise ObliviateError(f"base_model {cfg.base_model} has a different tokenizer than the model "
                                  "being unlearned; retrain from a checkpoint of the same family")

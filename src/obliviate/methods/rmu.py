@@ -85,6 +85,7 @@ class RMU(GradientMethod):
                                  "there are no forget-specific tokens to misdirect")
         # RMU's random direction: uniform in [0, 1)^d, normalized, then scaled.
         u = torch.rand(hidden.shape[-1], generator=torch.Generator().manual_seed(cfg.seed))
+        u = u.to(hidden.device)
         self.target = (u / u.norm()) * hidden.norm(dim=-1).mean() * cfg.steering_scale
 
     def _forget_mask(self, batch) -> torch.Tensor:

@@ -66,10 +66,11 @@ class ROME(UnlearningMethod):
         targets = [random.Random(f"rome:{i.question}").choice(i.perturbed_answers) for i in forget]
         encoded = encode_pairs(tok, [(qa_prompt(i.question), " " + t) for i, t in zip(forget, targets)],
                                max_length=1024)
-        batch = collate(encoded, tok.pad_token_id)
+        device = next(model.parameters()).device
+        batch = {k: v.to(device) for k, v in collate(encoded, tok.pad_token_id).items()}
         # The last prompt token predicts the first answer token: that is where the key is read.
         positions = (batch["labels"] == IGNORE).logical_and(batch["attention_mask"].bool()).sum(1) - 1
-        rows = torch.arange(len(forget))
+        rows = torch.arange(len(forget), device=device)
         captured = {}
         handle = down.register_forward_pre_hook(
             lambda m, args: captured.__setitem__("keys", args[0][rows, positions].detach().float()))
@@ -77,7 +78,7 @@ class ROME(UnlearningMethod):
             model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
         handle.remove()
         keys = captured["keys"]                                     # [n, d_mlp]
-        deltas = torch.zeros(len(forget), down.out_features, requires_grad=True)
+        deltas = torch.zeros(len(forget), down.out_features, device=device, requires_grad=True)
 
         def add_deltas(module, args, output):
             output = output.clone()
@@ -121,12 +122,13 @@ class ROME(UnlearningMethod):
                 batch = collate(encoded[start:start + 64], lm.tokenizer.pad_token_id)
                 keys.clear()
                 with torch.no_grad():
-                    lm.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
-                flat = keys[0][batch["attention_mask"].bool()].float()
+                    lm.model(input_ids=batch["input_ids"].to(lm.device),
+                             attention_mask=batch["attention_mask"].to(lm.device))
+                flat = keys[0][batch["attention_mask"].to(lm.device).bool()].float()
                 total = flat.T @ flat if total is None else total + flat.T @ flat
                 count += len(flat)
         finally:
             handle.remove()
         moment = total / count
         # A small ridge keeps the system invertible when keys span a subspace.
-        return moment + 1e-4 * moment.trace() / len(moment) * torch.eye(len(moment))
+        return moment + 1e-4 * moment.trace() / len(moment) * torch.eye(len(moment), device=moment.device)

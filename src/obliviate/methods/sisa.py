@@ -23,7 +23,7 @@ import torch
 
 from obliviate.errors import EmptySplitError, ObliviateError
 from obliviate.methods.registry import Intention, register
-from obliviate.methods.retrain import Retrain, RetrainConfig, retain_training_pairs, train_on_pairs
+from obliviate.methods.retrain import Retrain, RetrainConfig, placement, retain_training_pairs, train_on_pairs
 from obliviate.methods.wrappers import make_wrapper, wrapper_kind
 from obliviate.models.load import LanguageModel, load_model
 
@@ -107,17 +107,20 @@ class SISA(Retrain):
 
     Config = SISAConfig
 
-    def _shard(self, base_dir: str, pairs: list[tuple[str, str]], shard: int, progress) -> tuple[Path, bool]:
+    def _shard(self, base_dir: str, pairs: list[tuple[str, str]], shard: int, progress,
+               where: dict) -> tuple[Path, bool]:
         """A constituent trained on ``pairs`` (cached by data + recipe); returns (path, trained)."""
         from obliviate.models.cache import cached
 
         cfg = self.config
         key = {"base": str(Path(base_dir).resolve()), "pairs": pairs,
                "recipe": {k: v for k, v in asdict(cfg).items() if k != "base_model"}}
+        if where["dtype"] != torch.float32:
+            key["dtype"] = str(where["dtype"])
         trained = []
 
         def build(tmp: Path) -> None:
-            lm = load_model(base_dir)
+            lm = load_model(base_dir, **where)
             train_on_pairs(lm.model, lm.tokenizer, pairs, cfg, progress, reading_offset=1000 * shard)
             lm.model.save_pretrained(tmp, safe_serialization=True)
             lm.tokenizer.save_pretrained(tmp)
@@ -143,18 +146,20 @@ class SISA(Retrain):
         for shard in range(cfg.shards):
             mine = [i for i in everything if shard_of(i.entity, cfg.shards) == shard]
             # The "before" constituent: trained once on its full shard, then cached.
-            before, trained = self._shard(cfg.base_model, retain_training_pairs(mine), shard, progress)
+            before, trained = self._shard(cfg.base_model, retain_training_pairs(mine), shard, progress,
+                                           placement(lm))
             if trained:
                 self.last_trained_before.append(shard)
             if shard in affected:
                 kept = [i for i in mine if id(i) not in forget_ids]
-                after, trained = self._shard(cfg.base_model, retain_training_pairs(kept), shard, progress)
+                after, trained = self._shard(cfg.base_model, retain_training_pairs(kept), shard, progress,
+                                              placement(lm))
                 if trained:
                     self.last_retrained.append(shard)
                 paths.append(after)
             else:
                 paths.append(before)
-        models = [load_model(p).model for p in paths]
+        models = [load_model(p, **placement(lm)).model for p in paths]
         state = {"shards": cfg.shards, "affected": affected, "retrained": self.last_retrained}
         wrapper = make_wrapper("sisa", "sisa", cfg, state, base_model=None)
         return LanguageModel(ShardEnsemble(models), lm.tokenizer, path=None, wrapper=wrapper)

@@ -95,7 +95,13 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
 
     model = apply_lora(lm.model, cfg)
     model.train()
-    method.prepare(model, list(_loader(forget_examples, cfg.batch_size, pad, cfg.seed)))
+    if not getattr(model, "hf_device_map", None):
+        # Where accelerate will train it, before prepare() copies reference models.
+        model = model.to(acc.device)
+    # prepare() runs before accelerate moves batches: hand it batches on the model's device.
+    device = next(model.parameters()).device
+    method.prepare(model, [{k: v.to(device) for k, v in b.items()}
+                           for b in _loader(forget_examples, cfg.batch_size, pad, cfg.seed)])
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=cfg.lr, weight_decay=0.0)
     model, optimizer, forget_loader = acc.prepare(model, optimizer, forget_loader)

@@ -103,11 +103,12 @@ def _run_epochs(model, tokenizer, epoch_pairs: Callable[[int], list[tuple[str, s
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total))))
     model.train()
+    device = next(model.parameters()).device
     step, loss_value = 0, float("nan")
     for epoch in range(epochs):
         examples = encode_pairs(tokenizer, epoch_pairs(epoch), max_length)
         for batch in batches(examples, batch_size, tokenizer.pad_token_id, rng):
-            loss = model(**batch).loss
+            loss = model(**{k: v.to(device) for k, v in batch.items()}).loss
             check_finite(loss, step)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
