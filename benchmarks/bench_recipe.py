@@ -54,8 +54,9 @@ def main() -> None:
     clock = {"train": 0.0, "mark": time.perf_counter()}
 
     def progress(step: int, total: int, loss: float) -> None:
-        if step % per_epoch or (step // per_epoch) % args.every and step != total:
-            return
+        epoch_end = step % per_epoch == 0
+        if not epoch_end or ((step // per_epoch) % args.every and step != total):
+            return   # report every ``--every`` epochs and after the last
         clock["train"] += time.perf_counter() - clock["mark"]
         model.eval()
         lm = LanguageModel(model, tokenizer, path=None)

@@ -17,8 +17,8 @@ import torch
 
 from obliviate.api import unlearn
 from obliviate.evals.scoring import completion_logprobs
+from obliviate.methods.trainer import qa_pairs
 from obliviate.models.load import load_model
-from obliviate.data.world import qa_prompt
 
 # Another accelerator (or "cpu", to check the test itself) via OBLIVIATE_TEST_DEVICE.
 DEVICE = os.environ.get("OBLIVIATE_TEST_DEVICE", "cuda")
@@ -51,7 +51,7 @@ def model_dir(tmp_path_factory, world):
 
 
 def _forget_logprob(lm, forget) -> float:
-    sums, counts = completion_logprobs(lm, [(qa_prompt(i.question), " " + i.answer) for i in forget])
+    sums, counts = completion_logprobs(lm, qa_pairs(forget))
     return sum(sums) / sum(counts)
 
 

@@ -66,7 +66,7 @@ class ROME(UnlearningMethod):
         targets = [random.Random(f"rome:{i.question}").choice(i.perturbed_answers) for i in forget]
         encoded = encode_pairs(tok, [(qa_prompt(i.question), " " + t) for i, t in zip(forget, targets)],
                                max_length=1024)
-        device = next(model.parameters()).device
+        device = lm.device
         batch = {k: v.to(device) for k, v in collate(encoded, tok.pad_token_id).items()}
         # The last prompt token predicts the first answer token: that is where the key is read.
         positions = (batch["labels"] == IGNORE).logical_and(batch["attention_mask"].bool()).sum(1) - 1
@@ -120,11 +120,11 @@ class ROME(UnlearningMethod):
         try:
             for start in range(0, len(encoded), 64):
                 batch = collate(encoded[start:start + 64], lm.tokenizer.pad_token_id)
+                ids, mask = batch["input_ids"].to(lm.device), batch["attention_mask"].to(lm.device)
                 keys.clear()
                 with torch.no_grad():
-                    lm.model(input_ids=batch["input_ids"].to(lm.device),
-                             attention_mask=batch["attention_mask"].to(lm.device))
-                flat = keys[0][batch["attention_mask"].to(lm.device).bool()].float()
+                    lm.model(input_ids=ids, attention_mask=mask)
+                flat = keys[0][mask.bool()].float()
                 total = flat.T @ flat if total is None else total + flat.T @ flat
                 count += len(flat)
         finally:

@@ -142,24 +142,25 @@ class SISA(Retrain):
         forget_ids = {id(i) for i in forget}
         everything = [*retain, *forget]
         affected = sorted({shard_of(i.entity, cfg.shards) for i in forget})
+        where = placement(lm)   # shards train and load on lm's device, in its dtype
         paths, self.last_retrained, self.last_trained_before = [], [], []
         for shard in range(cfg.shards):
             mine = [i for i in everything if shard_of(i.entity, cfg.shards) == shard]
             # The "before" constituent: trained once on its full shard, then cached.
             before, trained = self._shard(cfg.base_model, retain_training_pairs(mine), shard, progress,
-                                           placement(lm))
+                                           where)
             if trained:
                 self.last_trained_before.append(shard)
             if shard in affected:
                 kept = [i for i in mine if id(i) not in forget_ids]
                 after, trained = self._shard(cfg.base_model, retain_training_pairs(kept), shard, progress,
-                                              placement(lm))
+                                              where)
                 if trained:
                     self.last_retrained.append(shard)
                 paths.append(after)
             else:
                 paths.append(before)
-        models = [load_model(p, **placement(lm)).model for p in paths]
+        models = [load_model(p, **where).model for p in paths]
         state = {"shards": cfg.shards, "affected": affected, "retrained": self.last_retrained}
         wrapper = make_wrapper("sisa", "sisa", cfg, state, base_model=None)
         return LanguageModel(ShardEnsemble(models), lm.tokenizer, path=None, wrapper=wrapper)
