@@ -9,6 +9,7 @@ phase-2 data order, which is how to see the spread of one recipe.
 
     python benchmarks/bench_recipe.py                       # the default recipe
     python benchmarks/bench_recipe.py --epochs 64 --lr 6e-4 --seed 1
+    python benchmarks/bench_recipe.py --base DIR            # phase 2 from another reading base
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=None, help="default: TinyConfig.memorize_epochs")
     parser.add_argument("--lr", type=float, default=None, help="default: TinyConfig.memorize_lr")
+    parser.add_argument("--batch", type=int, default=None, help="default: TinyConfig.memorize_batch_size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--every", type=int, default=10)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--base", default=None,
+                        help="reading-base model directory (default: the cached one, built if missing)")
     args = parser.parse_args()
     os.environ.setdefault("OBLIVIATE_PROGRESS", "0")
     import torch
@@ -41,9 +45,10 @@ def main() -> None:
 
     world = World()
     default = TinyConfig()
-    base = build_world_models(world, "forget10", default).base
+    base = args.base or build_world_models(world, "forget10", default).base
     config = replace(default, memorize_epochs=args.epochs or default.memorize_epochs,
-                     memorize_lr=args.lr or default.memorize_lr, seed=args.seed)
+                     memorize_lr=args.lr or default.memorize_lr, seed=args.seed,
+                     memorize_batch_size=args.batch or default.memorize_batch_size)
     torch.set_num_threads(args.threads)
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = LlamaForCausalLM.from_pretrained(base, use_safetensors=True)
@@ -62,6 +67,7 @@ def main() -> None:
         lm = LanguageModel(model, tokenizer, path=None)
         print(json.dumps({
             "benchmark": "recipe", "epochs": config.memorize_epochs, "lr": config.memorize_lr,
+            "batch": config.memorize_batch_size,
             "seed": args.seed, "epoch": step // per_epoch, "loss": round(loss, 4),
             "retain_mcq": round(mcq_accuracy(lm, splits["retain"]), 3),
             "holdout_in_context_mcq": round(mcq_accuracy(lm, splits["holdout"], with_context=True), 3),

@@ -68,6 +68,21 @@ def batches(examples: list[Encoded], batch_size: int, pad_id: int, rng: random.R
         yield collate([examples[i] for i in chunk], pad_id)
 
 
+def labelled_loss(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Mean next-token cross-entropy over the labelled positions of a causal LM batch.
+
+    The same quantity as ``model(**batch).loss`` (Hugging Face's causal-LM loss), but the
+    output layer and the softmax run on the labelled positions only: a QA answer is 2
+    of ~15 tokens, so most of the vocabulary projection would be thrown away.
+    """
+    hidden = model.get_decoder()(input_ids=batch["input_ids"],
+                                 attention_mask=batch["attention_mask"]).last_hidden_state
+    labels = batch["labels"][:, 1:]
+    keep = labels != IGNORE
+    logits = model.get_output_embeddings()(hidden[:, :-1][keep])
+    return torch.nn.functional.cross_entropy(logits.float(), labels[keep])
+
+
 def sequence_logprobs(logits: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Sum of log-probabilities of labelled tokens per row, and their count."""
     shift_logits = logits[:, :-1].float()

@@ -49,17 +49,24 @@ class SentenceEncoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embeddings of ``texts`` as a float32 array of shape (len(texts), dim), unit norm."""
+        dim = self.model.config.hidden_size
+        if not texts:
+            return np.zeros((0, dim), dtype=np.float32)
+        # Batches of similar length waste less compute on padding; rows are put back
+        # in the caller's order at the end.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = []
         for start in range(0, len(texts), self.batch_size):
-            enc = self.tokenizer(texts[start:start + self.batch_size], padding=True, truncation=True,
-                                 max_length=self.max_length, return_tensors="pt")
+            enc = self.tokenizer([texts[i] for i in order[start:start + self.batch_size]], padding=True,
+                                 truncation=True, max_length=self.max_length, return_tensors="pt")
             with self._lock, torch.no_grad():
                 hidden = self.model(**enc).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             out.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-        dim = self.model.config.hidden_size
-        return np.concatenate(out) if out else np.zeros((0, dim), dtype=np.float32)
+        embeddings = np.empty((len(texts), dim), dtype=np.float32)
+        embeddings[order] = np.concatenate(out)
+        return embeddings
 
 
 def bundled_model_path() -> Path | None:

@@ -21,9 +21,13 @@ from obliviate.training import IGNORE
 
 @dataclass
 class GAKLConfig(GradientConfig):
-    lr: float = 1e-3
+    """Defaults measured on the embedded world (forget10, retain every 5th item): forget
+    MCQ 1.00 -> 0.25 (gold 0.22), retain 0.96 -> 0.89. lr 5e-4 with retain weight 1
+    kept only 0.82; lr 1e-3 (the earlier default) 0.78."""
+
+    lr: float = 5e-4
     epochs: int = 10
-    retain_weight: float = 1.0
+    retain_weight: float = 3.0
 
 
 def kl_to_reference(model, reference, batch: dict[str, torch.Tensor]) -> torch.Tensor:

@@ -10,7 +10,10 @@ from obliviate.methods.registry import Intention, register
 
 @dataclass
 class GradDiffConfig(GradientConfig):
-    lr: float = 1e-3
+    """Defaults measured on the embedded world (forget10, retain every 5th item): forget
+    MCQ 1.00 -> 0.28 (gold 0.22), retain 0.96 -> 0.90; at lr 1e-3 retain fell to 0.80."""
+
+    lr: float = 5e-4
     epochs: int = 10
     retain_weight: float = 1.0
 

@@ -18,16 +18,18 @@ from obliviate.errors import EmptySplitError, ObliviateError
 from obliviate.methods.base import MethodConfig, UnlearningMethod
 from obliviate.methods.registry import Intention, register
 from obliviate.models.load import LanguageModel, load_model
+from obliviate.models.tiny import TinyConfig
 
 
 @dataclass
 class RetrainConfig(MethodConfig):
     base_model: str = ""          # checkpoint that never saw the forget data (required)
-    epochs: int = 80              # memorizing random facts needs thousands of small steps
-    batch_size: int = 8
-    lr: float = 2e-3
-    reading_per_epoch: int = 100  # reading-comprehension pairs mixed into each epoch (0: none)
-    max_length: int = 128
+    # The tiny models' phase-2 recipe: memorizing random facts needs thousands of small steps.
+    epochs: int = TinyConfig.memorize_epochs
+    batch_size: int = TinyConfig.memorize_batch_size
+    lr: float = TinyConfig.memorize_lr
+    reading_per_epoch: int = TinyConfig.reading_per_epoch  # reading pairs mixed into each epoch (0: none)
+    max_length: int = TinyConfig.max_length
 
 
 def placement(lm: LanguageModel) -> dict:
