@@ -54,6 +54,23 @@ def test_training_is_deterministic_from_seed():
     assert not all(torch.equal(a[k], c[k]) for k in a)
 
 
+def test_labelled_loss_equals_the_models_own_loss_and_gradient(original, world):
+    from obliviate.training import collate, encode_pairs, labelled_loss
+
+    tok, model = original.tokenizer, original.model
+    pairs = world.training_texts(world.trained_people[:2]) + world.reading_texts(0, 3)
+    batch = collate(encode_pairs(tok, pairs), tok.pad_token_id)
+    ours = labelled_loss(model, batch)
+    grad_ours = torch.autograd.grad(ours, model.get_input_embeddings().weight)[0]
+    theirs = model(**batch).loss
+    grad_theirs = torch.autograd.grad(theirs, model.get_input_embeddings().weight)[0]
+    assert torch.allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    assert torch.allclose(grad_ours, grad_theirs, rtol=1e-4, atol=1e-6)
+    # A batch with one unlabelled row must not change the mean (positions, not rows).
+    batch["labels"][0] = -100
+    assert torch.allclose(labelled_loss(model, batch), model(**batch).loss, rtol=1e-5, atol=1e-6)
+
+
 def test_missing_model_directory_is_a_clear_error(tmp_path):
     with pytest.raises(ModelLoadError, match="does not exist"):
         load_model(tmp_path / "nope")

@@ -114,7 +114,8 @@ class SISA(Retrain):
 
         cfg = self.config
         key = {"base": str(Path(base_dir).resolve()), "pairs": pairs,
-               "recipe": {k: v for k, v in asdict(cfg).items() if k != "base_model"}}
+               "recipe": {k: v for k, v in asdict(cfg).items() if k != "base_model"},
+               "version": 2}  # as models.tiny: 2 = output layer on labelled positions only
         if where["dtype"] != torch.float32:
             key["dtype"] = str(where["dtype"])
         trained = []
