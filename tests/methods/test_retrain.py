@@ -2,8 +2,10 @@
 
 Retraining on the full retain set costs as much as building the gold model, so the
 test retrains on the retain sample and checks the sample (what it trained on). With
-4x fewer facts an epoch has 4x fewer steps, and memorizing needs a fixed number of
-steps (measured: 80 epochs -> retain MCQ 0.78), so the test trains 160 epochs.
+the recipe-2 defaults (lr 8e-4, labelled-only loss) the sample is memorized within 48
+epochs (measured on one thread: retain sample 0.99 at 48, 64, 80 and 110 epochs;
+forget MCQ, which never saw training, 0.13 / 0.32 / 0.28 / 0.18 against the bound
+0.37). The test trains 80 epochs; recipe 1 (lr 2e-3) needed 160.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from obliviate.errors import ObliviateError
 @pytest.fixture(scope="module")
 def result(zoo, splits, retain_sample):
     return unlearn(zoo.original, splits["forget"], retain_sample, method="retrain",
-                   base_model=str(zoo.base), epochs=160)
+                   base_model=str(zoo.base), epochs=80)
 
 
 def test_acceptance(result, baseline, splits, retain_sample):
