@@ -18,7 +18,7 @@ from obliviate.errors import EmptySplitError, ObliviateError
 from obliviate.methods.base import MethodConfig, UnlearningMethod
 from obliviate.methods.registry import Intention, register
 from obliviate.models.load import LanguageModel, load_model
-from obliviate.models.tiny import TinyConfig
+from obliviate.models.tiny import TinyConfig, _run_epochs
 
 
 @dataclass
@@ -46,8 +46,6 @@ def retain_training_pairs(retain) -> list[tuple[str, str]]:
 def train_on_pairs(model, tokenizer, pairs: list[tuple[str, str]], config: RetrainConfig,
                    progress=None, reading_offset: int = 0) -> None:
     """Memorize ``pairs`` with the tiny-model recipe (shared with ``models.tiny``)."""
-    from obliviate.models.tiny import _run_epochs
-
     reader = World() if config.reading_per_epoch else None
 
     def epoch_pairs(epoch: int) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from obliviate.methods.registry import Intention, register
 from obliviate.methods.retrain import Retrain, RetrainConfig, placement, retain_training_pairs, train_on_pairs
 from obliviate.methods.wrappers import make_wrapper, wrapper_kind
 from obliviate.models.load import LanguageModel, load_model
+from obliviate.models.tiny import RECIPE_VERSION
 
 
 @dataclass
@@ -115,7 +116,7 @@ class SISA(Retrain):
         cfg = self.config
         key = {"base": str(Path(base_dir).resolve()), "pairs": pairs,
                "recipe": {k: v for k, v in asdict(cfg).items() if k != "base_model"},
-               "version": 2}  # as models.tiny: 2 = output layer on labelled positions only
+               "version": RECIPE_VERSION}
         if where["dtype"] != torch.float32:
             key["dtype"] = str(where["dtype"])
         trained = []

@@ -31,6 +31,11 @@ from obliviate.training import batches, check_finite, encode_pairs, labelled_los
 
 Progress = Callable[[int, int, float], None]  # (step, total_steps, loss)
 
+# Changes when the training code (``_run_epochs``) draws different models from the same
+# config, so cache keys of what it trains change with it. 2: the output layer on
+# labelled positions only. Phase 1 keeps the full-vocabulary loss and version 1.
+RECIPE_VERSION = 2
+
 
 @dataclass(frozen=True)
 class TinyConfig:
@@ -343,9 +348,7 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
     from obliviate.progress import progress_bar
 
     config = config or TinyConfig()
-    # "version" changes when the training code draws different models from the same
-    # config (2: the output layer on labelled positions only, in phases 2 and 3).
-    world_key = {"world": asdict(world.config), "tiny": config.key("original"), "version": 2}
+    world_key = {"world": asdict(world.config), "tiny": config.key("original"), "version": RECIPE_VERSION}
     base_key = {**world_key, "tiny": config.key("base"), "version": 1}
     gold_key = {**world_key, "tiny": config.key("gold")}
     seconds: dict[str, float] = {}
