@@ -9,7 +9,7 @@ Three axes (``--axis``):
   the gold recipe (``retrain``: ``epochs`` passes over the retain set) grows with it.
   Retraining is measured for ``--retrain-epochs`` epochs (default 1) and scaled to the
   recipe's epoch count (the recipe's epochs all have the same size), marked
-  ``"retrain_extrapolated": true``; ``--retrain-epochs 80`` measures it in full.
+  ``"retrain_extrapolated": true``; ``--retrain-epochs 64`` measures it in full.
 * ``model``: unlearning time vs model width (random-init Llama; what the model knows
   does not change the cost of a step).
 
@@ -82,6 +82,8 @@ def params(lm) -> int:
 
 
 def main() -> None:
+    from obliviate.models.tiny import TinyConfig
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--axis", choices=["forget", "world", "model", "all"], default="all")
     parser.add_argument("--method", default="npo")
@@ -90,7 +92,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, nargs="+", default=[50, 100, 200, 400])
     parser.add_argument("--forget-people", type=int, default=5, help="fixed forget set of the world axis")
     parser.add_argument("--retrain-epochs", type=int, default=1, help="measured retraining epochs")
-    parser.add_argument("--recipe-epochs", type=int, default=80, help="epochs of the gold recipe")
+    parser.add_argument("--recipe-epochs", type=int, default=TinyConfig.memorize_epochs,
+                        help="epochs of the gold recipe (default: TinyConfig.memorize_epochs)")
     parser.add_argument("--widths", type=int, nargs="+", default=[64, 128, 256, 512])
     parser.add_argument("--layers", type=int, default=4)
     parser.add_argument("--intermediate-ratio", type=float, default=4.0)
