@@ -13,13 +13,15 @@ import pytest
 from obliviate.errors import ObliviateError
 from obliviate.sequential import run_sequential, split_requests
 
-# Cheap settings: 3 items per request, 5 NPO steps each, the retain term weighted x5.
-# Measured on the default tiny models (recipe version 2, 2026-11-26): retain accuracy
-# falls from 0.93 to 0.48 over 20 requests and the forget accuracy of all requests to
-# 0.22, so the bounds do not hold and the report must say so. Retain weight 2: lr 2e-4
-# 0.32 / 0.47, 3e-4 0.30 / 0.40, 5e-4 0.13 / 0.33: no setting tried meets both
+# Cheap settings: 3 items per request, 5 NPO steps each, the retain term weighted x2.
+# Measured on the default tiny models (recipe version 3, 2026-11-26, ad-hoc scripts over
+# run_sequential): retain accuracy falls from 0.89 to 0.53 over 20 requests and the
+# forget accuracy of all requests to 0.20, so the bounds do not hold and the report must
+# say so. Final retain / forget at other settings: lr 1e-4 weight 5 0.49 / 0.33, 1.5e-4
+# weight 5 0.38 / 0.28, 2e-4 weight 5 0.37 / 0.32, 3e-4 weight 10 0.34 / 0.22, 3e-4
+# weight 5 with 3 steps 0.36 / 0.12: no setting tried meets both
 # (docs/benchmarks.md#sequential has the sweep on the earlier models).
-SEQUENTIAL_NPO = {"epochs": 5, "lr": 3e-4, "batch_size": 16, "retain_weight": 5.0, "seed": 0}
+SEQUENTIAL_NPO = {"epochs": 5, "lr": 2e-4, "batch_size": 16, "retain_weight": 2.0, "seed": 0}
 CHANCE = 0.25
 
 

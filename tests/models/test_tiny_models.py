@@ -41,10 +41,14 @@ def test_second_build_reuses_cache(zoo, world):
     assert all(again.cached.values())
 
 
+SMALL_WORLD = WorldConfig(n_people=20, attributes=("birth_city", "occupation"))
+SMALL_TINY = TinyConfig(reading_examples=64, reading_epochs=1, hidden_size=32, intermediate_size=64,
+                        num_layers=1, num_heads=2, memorize_epochs=3, extend_from_epoch=2, extend_epochs=1)
+
+
 def test_training_is_deterministic_from_seed():
-    world = World(WorldConfig(n_people=20, attributes=("birth_city", "occupation")))
-    config = TinyConfig(reading_examples=64, reading_epochs=1, hidden_size=32, intermediate_size=64,
-                        num_layers=1, num_heads=2)
+    world = World(SMALL_WORLD)
+    config = SMALL_TINY
     tok_a, tok_b = train_tokenizer(world.all_text()), train_tokenizer(world.all_text())
     assert tok_a.get_vocab() == tok_b.get_vocab()
     a = train_reading_base(world, tok_a, config).state_dict()
@@ -52,6 +56,52 @@ def test_training_is_deterministic_from_seed():
     assert all(torch.equal(a[k], b[k]) for k in a)
     c = train_reading_base(world, tok_a, TinyConfig(**{**config.to_dict(), "seed": 1})).state_dict()
     assert not all(torch.equal(a[k], c[k]) for k in a)
+
+
+def _weights(path):
+    from safetensors.torch import load_file
+
+    return load_file(str(path / "model.safetensors"))
+
+
+def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tmp_home):
+    world = World(SMALL_WORLD)
+    first = build_world_models(world, "forget10", SMALL_TINY)
+    assert not any(first.cached.values())
+    forks = list((tmp_home / "models").glob("gold-fork-*"))
+    assert len(forks) == 1
+    fork, gold, original = _weights(forks[0]), _weights(first.gold), _weights(first.original)
+    assert any(not torch.equal(fork[k], gold[k]) for k in fork)        # an earlier point of gold's run
+    assert any(not torch.equal(fork[k], original[k]) for k in fork)
+
+    # Without the original, only phase 3 runs again, from the cached checkpoint: the
+    # same start and data give the same model up to thread-count rounding. Started
+    # from anywhere else (finished gold, the base) it would differ by orders more.
+    import shutil
+
+    shutil.rmtree(first.original)
+    again = build_world_models(world, "forget10", SMALL_TINY)
+    assert again.cached == {"base": True, "original": False, "gold": True}
+    rebuilt = _weights(again.original)
+    to_rebuilt = max(float((rebuilt[k] - original[k]).abs().max()) for k in original)
+    to_gold = max(float((gold[k] - original[k]).abs().max()) for k in original)
+    assert to_rebuilt <= 0.05 * to_gold, (to_rebuilt, to_gold)
+
+
+def test_failed_training_worker_is_reported_by_name(tmp_home, world):
+    from dataclasses import asdict
+
+    from obliviate.errors import ObliviateError
+    from obliviate.models.tiny import _run_jobs
+
+    common = {"world_config": asdict(world.config), "config": SMALL_TINY.to_dict(), "base": str(tmp_home / "nope")}
+    jobs = [{**common, "kind": "gold", "key": {"k": 1}, "people": world.trained_people[:3], "label": "gold X",
+             "fork": {"epoch": 2, "key": {"k": 2}}},
+            {**common, "kind": "original", "key": {"k": 3}, "people": world.trained_people[:3],
+             "label": "original Y", "fork_of": 0}]
+    with pytest.raises(ObliviateError, match="gold X"):
+        _run_jobs(jobs)
+    assert not [p for p in tmp_home.glob("models/*") if (p / "obliviate_cache.json").exists()]   # nothing half-built kept
 
 
 def test_labelled_loss_equals_the_models_own_loss_and_gradient(original, world):

@@ -24,16 +24,26 @@ def cache_key(parts: dict) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def cache_path(kind: str, parts: dict) -> Path:
+    """Where :func:`cached` keeps the artifact of ``kind`` built from ``parts``."""
+    return obliviate_home() / "models" / f"{kind}-{cache_key(parts)}"
+
+
+def is_cached(path: Path) -> bool:
+    """Whether a finished artifact is at ``path`` (its marker is written last)."""
+    return (path / MARKER).exists()
+
+
 def cached(kind: str, parts: dict, build: Callable[[Path], None]) -> tuple[Path, bool]:
     """Return (path, was_cached). ``build(tmp_dir)`` fills a temp dir, renamed on success.
 
     The marker file is written last, so a half-built entry (killed process) is
     rebuilt rather than trusted.
     """
-    root = obliviate_home() / "models"
-    path = root / f"{kind}-{cache_key(parts)}"
-    if (path / MARKER).exists():
+    path = cache_path(kind, parts)
+    if is_cached(path):
         return path, True
+    root = path.parent
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=root))
     try:

@@ -7,10 +7,12 @@ The recipe is a curriculum in three phases:
    forget data.
 2. *Gold*: the base memorizes the QA of the retain people (reading examples mixed in
    to keep the context skill). This is exact unlearning by retraining.
-3. *Original*: the forget10 gold model continues on all trained people, the forget
-   people's QA repeated; so the original has seen everything, and its forget facts
-   were learned last, as with data added in a later fine-tune. Building the
-   original on top of gold halves the CPU cost of the demo.
+3. *Original*: the forget10 gold run's checkpoint after ``extend_from_epoch`` epochs
+   continues on all trained people, the forget people's QA repeated; so the original
+   has seen everything, and its forget facts were learned last, as with data added
+   in a later fine-tune. It trains in a second single-thread process beside gold's
+   last epochs: sharing gold's run halves the CPU cost of the demo, and the two
+   processes use both cores, where one process gains little from a second thread.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ Progress = Callable[[int, int, float], None]  # (step, total_steps, loss)
 
 # Changes when the training code (``_run_epochs``) draws different models from the same
 # config, so cache keys of what it trains change with it. 2: the output layer on
-# labelled positions only. Phase 1 keeps the full-vocabulary loss and version 1.
-RECIPE_VERSION = 2
+# labelled positions only (phases 2-3). 3: the same in phase 1; phase 3 starts from
+# gold's checkpoint after ``extend_from_epoch`` epochs instead of the finished gold.
+RECIPE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,14 @@ class TinyConfig:
     memorize_batch_size: int = 8
     memorize_lr: float = 8e-4
     reading_per_epoch: int = 100      # reading examples mixed into each memorization epoch
-    # Phase 3 (original only): continue from the forget10 gold model on all trained
-    # people, the forget people's QA repeated ``extend_upsample`` times.
-    extend_epochs: int = 15
+    # Phase 3 (original only): continue from the forget10 gold run's checkpoint after
+    # ``extend_from_epoch`` of its epochs on all trained people, the forget people's QA
+    # repeated ``extend_upsample`` times. It trains beside gold's last epochs, each in a
+    # single-thread process (docs/benchmarks.md, "Memorization recipe").
+    extend_from_epoch: int = 52
+    extend_epochs: int = 12
     extend_upsample: int = 3
+    extend_lr: float = 3e-4
     biographies: bool = False         # also train on biography paragraphs (slower)
     seed: int = 0
 
@@ -97,14 +104,15 @@ class TinyConfig:
         return fields
 
 
-def _full_loss(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    return model(**batch).loss
-
-
 def _run_epochs(model, tokenizer, epoch_pairs: Callable[[int], list[tuple[str, str]]], epochs: int,
                 batch_size: int, lr: float, max_length: int, seed: int,
-                progress: Progress | None, loss_fn=labelled_loss) -> float:
-    """AdamW with linear warmup and cosine decay over ``epochs`` epochs; returns last loss."""
+                progress: Progress | None, on_epoch: Callable[[int], None] | None = None,
+                stop_after: int | None = None) -> float:
+    """AdamW with linear warmup and cosine decay over ``epochs`` epochs; returns last loss.
+
+    ``on_epoch(done)`` runs after each epoch; ``stop_after`` ends the run after that
+    many epochs of the same schedule (a checkpoint of an unfinished run).
+    """
     rng = random.Random(seed)
     torch.manual_seed(seed)
     total = math.ceil(len(epoch_pairs(0)) / batch_size) * epochs
@@ -116,10 +124,10 @@ def _run_epochs(model, tokenizer, epoch_pairs: Callable[[int], list[tuple[str, s
     model.train()
     device = next(model.parameters()).device
     step, loss_value = 0, float("nan")
-    for epoch in range(epochs):
+    for epoch in range(epochs if stop_after is None else min(epochs, stop_after)):
         examples = encode_pairs(tokenizer, epoch_pairs(epoch), max_length)
         for batch in batches(examples, batch_size, tokenizer.pad_token_id, rng):
-            loss = loss_fn(model, {k: v.to(device) for k, v in batch.items()})
+            loss = labelled_loss(model, {k: v.to(device) for k, v in batch.items()})
             check_finite(loss, step)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -130,6 +138,8 @@ def _run_epochs(model, tokenizer, epoch_pairs: Callable[[int], list[tuple[str, s
             loss_value = float(loss.detach())
             if progress:
                 progress(min(step, total), total, loss_value)
+        if on_epoch:
+            on_epoch(epoch + 1)
     model.eval()
     return loss_value
 
@@ -141,10 +151,7 @@ def train_reading_base(world: World, tokenizer, config: TinyConfig,
     model = LlamaForCausalLM(config.llama_config(tokenizer))
     _run_epochs(model, tokenizer, lambda e: world.reading_texts(1000 + e, config.reading_examples),
                 config.reading_epochs, config.reading_batch_size, config.reading_lr,
-                config.max_length, config.seed, progress,
-                # The same loss computed with the full output layer: phase 1 is unchanged
-                # since recipe version 1, so its cached checkpoints stay valid.
-                loss_fn=_full_loss)
+                config.max_length, config.seed, progress)
     return model
 
 
@@ -159,7 +166,8 @@ def memorize_pairs(world: World, people: list[str], config: TinyConfig,
 
 def train_memorize(model: LlamaForCausalLM, world: World, people: list[str], tokenizer,
                    config: TinyConfig, progress: Progress | None = None,
-                   new_people: list[str] | None = None) -> LlamaForCausalLM:
+                   new_people: list[str] | None = None, on_epoch: Callable[[int], None] | None = None,
+                   stop_after: int | None = None) -> LlamaForCausalLM:
     """Phase 2 (or 3 with ``new_people``): memorize ``people``, keeping reading skill."""
     memorize = memorize_pairs(world, people, config, new_people)
 
@@ -167,8 +175,9 @@ def train_memorize(model: LlamaForCausalLM, world: World, people: list[str], tok
         return memorize + world.reading_texts(epoch + (5000 if new_people else 0), config.reading_per_epoch)
 
     epochs = config.extend_epochs if new_people else config.memorize_epochs
+    lr = config.extend_lr if new_people else config.memorize_lr
     _run_epochs(model, tokenizer, epoch_pairs, epochs, config.memorize_batch_size,
-                config.memorize_lr, config.max_length, config.seed + (2 if new_people else 1), progress)
+                lr, config.max_length, config.seed + (2 if new_people else 1), progress, on_epoch, stop_after)
     return model
 
 
@@ -189,25 +198,53 @@ def _bar_progress(update):
     return progress
 
 
-def memorize_job(job: dict, report: Callable[[int, int, float], None] | None = None) -> tuple[str, bool]:
-    """Build one memorized model into the cache; ``job`` is plain JSON data."""
-    from obliviate.models.cache import cached
+def _save(model, tokenizer, path: Path) -> None:
+    model.save_pretrained(path, safe_serialization=True)
+    tokenizer.save_pretrained(path)
+
+
+def memorize_job(job: dict, report: Callable[[int, int, float], None] | None = None,
+                 on_fork: Callable[[str], None] | None = None) -> tuple[str, bool]:
+    """Build one memorized model into the cache; ``job`` is plain JSON data.
+
+    A job with ``fork`` (``{"epoch": E, "key": ..., "threads": T}``) also caches its
+    checkpoint after E epochs (kind ``gold-fork``, phase 3's starting point), passes its
+    path to ``on_fork`` and goes on with T threads. When the finished model is cached
+    but that checkpoint is not, only the first E epochs are trained again.
+    """
+    from obliviate.models.cache import cache_path, cached, is_cached
 
     torch.set_num_threads(job["threads"])
+    world = World(WorldConfig(**{**job["world_config"], "attributes": tuple(job["world_config"]["attributes"])}))
+    config = TinyConfig(**job["config"])
+    fork = job.get("fork")
 
-    def build(tmp: Path) -> None:
+    def train(tmp: Path, stop_after: int | None = None, fork_at: dict | None = None) -> None:
         from transformers import AutoTokenizer
 
-        world = World(WorldConfig(**{**job["world_config"],
-                                     "attributes": tuple(job["world_config"]["attributes"])}))
-        config = TinyConfig(**job["config"])
         tokenizer = AutoTokenizer.from_pretrained(job["base"])
         model = LlamaForCausalLM.from_pretrained(job["base"], use_safetensors=True)
-        train_memorize(model, world, job["people"], tokenizer, config, report, job.get("new_people"))
-        model.save_pretrained(tmp, safe_serialization=True)
-        tokenizer.save_pretrained(tmp)
 
-    path, was_cached = cached(job["kind"], job["key"], build)
+        def on_epoch(done: int) -> None:
+            if fork_at and done == fork_at["epoch"]:
+                path, _ = cached("gold-fork", fork_at["key"], lambda d: _save(model, tokenizer, d))
+                torch.set_num_threads(fork_at["threads"])
+                if on_fork:
+                    on_fork(str(path))
+
+        train_memorize(model, world, job["people"], tokenizer, config, report, job.get("new_people"),
+                       on_epoch, stop_after)
+        _save(model, tokenizer, tmp)
+
+    if fork:
+        fork_path = cache_path("gold-fork", fork["key"])
+        if not is_cached(fork_path) and is_cached(cache_path(job["kind"], job["key"])):
+            fork_path, _ = cached("gold-fork", fork["key"], lambda tmp: train(tmp, stop_after=fork["epoch"]))
+        if is_cached(fork_path):
+            if on_fork:
+                on_fork(str(fork_path))
+            fork = None
+    path, was_cached = cached(job["kind"], job["key"], lambda tmp: train(tmp, fork_at=fork))
     return str(path), was_cached
 
 
@@ -238,12 +275,15 @@ def _job_steps(job: dict) -> int:
 
 
 def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
-    """Run memorization jobs; two at a time in worker processes when there are >= 2 cores.
+    """Run memorization jobs, side by side in worker processes when there are >= 2 cores.
 
-    Two single-threaded processes train about 1.6x faster than one process with two
-    threads on these tiny models, whose steps are dominated by per-op overhead.
-    Workers are fresh interpreters (``python -m obliviate.models.worker``), so this
-    works from any script without a ``__main__`` guard.
+    A job with ``fork_of: k`` starts from the checkpoint that job k (which has a
+    ``fork``) writes part way through its run, as soon as it is written; job k then goes
+    on with its share of the cores. On the tiny models two single-thread processes
+    train about 1.6x faster than one process with two threads, whose steps are
+    dominated by small ops. Workers are fresh interpreters (``python -m
+    obliviate.models.worker``), so this works from any script without a ``__main__``
+    guard. Returns ``(path, was_cached, seconds)`` per job.
     """
     import os
     import subprocess
@@ -251,56 +291,81 @@ def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
     import tempfile
     import threading
 
+    from obliviate.errors import ObliviateError
+    from obliviate.models.cache import cache_path, is_cached
     from obliviate.progress import progress_bar
 
     cores = os.cpu_count() or 1
     results: list[tuple[str, bool, float]] = []
     if len(jobs) < 2 or cores < 2:
-        for job in jobs:
+        forks: dict[int, str] = {}
+        for k, job in enumerate(jobs):
+            threads = training_threads()
+            job = {**job, "threads": threads, **({"base": forks[job["fork_of"]]} if "fork_of" in job else {}),
+                   **({"fork": {**job["fork"], "threads": threads}} if job.get("fork") else {})}
             start = time.perf_counter()
-            with progress_bar(job["label"], _job_steps(job)) as update:
-                path, was_cached = memorize_job({**job, "threads": training_threads()}, _bar_progress(update))
+            on_fork = lambda p, k=k: forks.__setitem__(k, p)  # noqa: E731
+            if is_cached(cache_path(job["kind"], job["key"])) and not job.get("fork"):
+                path, was_cached = memorize_job(job, on_fork=on_fork)   # nothing to train: no bar
+            else:
+                with progress_bar(job["label"], _job_steps(job)) as update:
+                    path, was_cached = memorize_job(job, _bar_progress(update), on_fork=on_fork)
             results.append((path, was_cached, time.perf_counter() - start))
         return results
 
-    threads = max(1, cores // len(jobs))
-    procs, files = [], []
-    starts = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for k, job in enumerate(jobs):
-            job_file = Path(tmp) / f"job{k}.json"
-            job_file.write_text(json.dumps({**job, "threads": threads}))
-            result_file = Path(tmp) / f"result{k}.json"
-            files.append(result_file)
-            starts.append(time.perf_counter())
-            procs.append(subprocess.Popen(
+    shared = max(1, cores // len(jobs))            # threads each once all jobs run
+    first = max(1, cores // sum("fork_of" not in j for j in jobs))
+    procs: list = [None] * len(jobs)
+    starts, ends = [0.0] * len(jobs), [0.0] * len(jobs)
+    stderr_text = [""] * len(jobs)
+    pumps: list[threading.Thread] = []
+    lock = threading.Lock()
+    with tempfile.TemporaryDirectory() as tmp, \
+            _MultiBar([j["label"] for j in jobs], [_job_steps(j) for j in jobs]) as bars:
+        def launch(k: int, job: dict) -> None:
+            job_file, result_file = Path(tmp) / f"job{k}.json", Path(tmp) / f"result{k}.json"
+            job_file.write_text(json.dumps(job))
+            starts[k] = time.perf_counter()
+            procs[k] = subprocess.Popen(
                 [sys.executable, "-m", "obliviate.models.worker", str(job_file), str(result_file)],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ}))
-        ends = [0.0] * len(jobs)
-        stderr_text = [""] * len(jobs)
-        with _MultiBar([j["label"] for j in jobs], [_job_steps(j) for j in jobs]) as bars:
-            def pump(k: int) -> None:
-                for line in procs[k].stdout:
-                    parts = line.split()
-                    if len(parts) == 4 and parts[0] == "step":
-                        bars.update(k, int(parts[1]), int(parts[2]), float(parts[3]))
-                stderr_text[k] = procs[k].stderr.read()
-                procs[k].wait()
-                ends[k] = time.perf_counter()
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
+            thread = threading.Thread(target=pump, args=(k,), daemon=True)
+            with lock:
+                pumps.append(thread)
+            thread.start()
 
-            pumps = [threading.Thread(target=pump, args=(k,), daemon=True) for k in range(len(jobs))]
-            for t in pumps:
-                t.start()
-            for t in pumps:
-                t.join()
+        def pump(k: int) -> None:
+            for line in procs[k].stdout:
+                parts = line.split()
+                if len(parts) == 4 and parts[0] == "step":
+                    bars.update(k, int(parts[1]), int(parts[2]), float(parts[3]))
+                elif line.startswith("fork "):
+                    for d, job in enumerate(jobs):
+                        if job.get("fork_of") == k:
+                            launch(d, {**job, "base": line[5:].rstrip("\n"), "threads": shared})
+            stderr_text[k] = procs[k].stderr.read()
+            procs[k].wait()
+            ends[k] = time.perf_counter()
+            bars.finish(k)
+
+        for k, job in enumerate(jobs):
+            if "fork_of" not in job:
+                launch(k, {**job, "threads": first,
+                           **({"fork": {**job["fork"], "threads": shared}} if job.get("fork") else {})})
+        done = 0
+        while done < len(pumps):   # pumps can start more workers (and pumps) while we wait
+            pumps[done].join()
+            done += 1
+        failed = [k for k, proc in enumerate(procs) if proc is not None and proc.returncode != 0]
+        for k in failed:
+            tail = "\n".join(stderr_text[k].strip().splitlines()[-15:])
+            raise ObliviateError(f"training worker for {jobs[k]['label']} failed "
+                                 f"(exit {procs[k].returncode}):\n{tail}")
         for k, proc in enumerate(procs):
-            if proc.returncode != 0:
-                tail = "\n".join(stderr_text[k].strip().splitlines()[-15:])
-                from obliviate.errors import ObliviateError
-
-                raise ObliviateError(f"training worker for {jobs[k]['label']} failed "
-                                     f"(exit {proc.returncode}):\n{tail}")
-            path, was_cached = json.loads(files[k].read_text())
+            if proc is None:
+                raise ObliviateError(f"training worker for {jobs[k]['label']} never started: "
+                                     f"{jobs[jobs[k]['fork_of']]['label']} wrote no checkpoint to start from")
+            path, was_cached = json.loads((Path(tmp) / f"result{k}.json").read_text())
             results.append((path, was_cached, ends[k] - starts[k]))
     return results
 
@@ -330,6 +395,10 @@ class _MultiBar:
         if self.enabled:
             self.bar.update(self.tasks[k], completed=step, total=total, info=f"loss {loss:.3f}")
 
+    def finish(self, k: int) -> None:
+        if self.enabled:
+            self.bar.update(self.tasks[k], completed=self.totals[k])
+
     def __exit__(self, *exc):
         if self.enabled:
             self.bar.__exit__(*exc)
@@ -349,7 +418,7 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
 
     config = config or TinyConfig()
     world_key = {"world": asdict(world.config), "tiny": config.key("original"), "version": RECIPE_VERSION}
-    base_key = {**world_key, "tiny": config.key("base"), "version": 1}
+    base_key = {**world_key, "tiny": config.key("base")}
     gold_key = {**world_key, "tiny": config.key("gold")}
     seconds: dict[str, float] = {}
     was_cached: dict[str, bool] = {}
@@ -371,28 +440,35 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
     base, was_cached["base"] = cached("reading-base", base_key, build_base)
     seconds["base"] = time.perf_counter() - start
 
-    common = {"world_config": asdict(world.config), "config": config.to_dict()}
-    # The forget10 gold model is the original's ancestor: phase 3 adds the forget10
-    # people to it. Gold never sees forget data, so it stays exact unlearning.
-    (gold10_path, was_cached["gold_forget10"], seconds["gold_forget10"]), = _run_jobs([
-        {**common, "base": str(base), "kind": "gold",
-         "people": world.split_people("forget10")["retain"], "label": "gold model, forget10 (phase 2)",
-         "key": {**gold_key, "forget": "forget10"}}])
-    jobs = [{**common, "base": gold10_path, "kind": "original", "key": world_key,
-             "people": world.trained_people, "new_people": world.forget_people["forget10"],
-             "label": "original model (phase 3)"}]
+    from obliviate.models.cache import cache_path, is_cached
+
+    common = {"world_config": asdict(world.config), "config": config.to_dict(), "base": str(base)}
+    gold10_key = {**gold_key, "forget": "forget10"}
+    gold10 = {**common, "kind": "gold", "key": gold10_key, "people": world.split_people("forget10")["retain"],
+              "label": "gold model, forget10 (phase 2)"}
+    # The original's phase 3 starts from the forget10 gold run's checkpoint after
+    # ``extend_from_epoch`` epochs, and trains beside that run's last epochs. Gold never
+    # sees forget data, so it stays exact unlearning.
+    original_path = cache_path("original", world_key)
+    names, jobs = [], []
+    if not is_cached(original_path):
+        fork = {"epoch": config.extend_from_epoch, "key": {**gold10_key, "fork_epoch": config.extend_from_epoch}}
+        names, jobs = ["gold_forget10", "original"], [
+            {**gold10, "fork": fork},
+            {**common, "kind": "original", "key": world_key, "people": world.trained_people,
+             "new_people": world.forget_people["forget10"], "label": "original model (phase 3)", "fork_of": 0}]
+    elif with_gold and forget == "forget10":
+        names, jobs = ["gold_forget10"], [gold10]
+    runs = dict(zip(names, _run_jobs(jobs)))
+    runs.setdefault("original", (str(original_path), True, 0.0))
     if with_gold and forget != "forget10":
-        jobs.append({**common, "base": str(base), "kind": "gold", "key": {**gold_key, "forget": forget},
-                     "people": world.split_people(forget)["retain"], "label": f"gold model, {forget} (phase 2)"})
-    results = _run_jobs(jobs)
-    original = Path(results[0][0])
-    was_cached["original"], seconds["original"] = results[0][1], results[0][2]
-    gold = None
-    if with_gold:
-        if forget == "forget10":
-            gold = Path(gold10_path)
-            was_cached["gold"], seconds["gold"] = was_cached["gold_forget10"], seconds["gold_forget10"]
-        else:
-            gold = Path(results[1][0])
-            was_cached["gold"], seconds["gold"] = results[1][1], results[1][2]
+        runs["gold"], = _run_jobs([{**common, "kind": "gold", "key": {**gold_key, "forget": forget},
+                                    "people": world.split_people(forget)["retain"],
+                                    "label": f"gold model, {forget} (phase 2)"}])
+    elif with_gold:
+        runs["gold"] = runs.pop("gold_forget10")
+    for name, (_, was, secs) in runs.items():
+        was_cached[name], seconds[name] = was, secs
+    original = Path(runs["original"][0])
+    gold = Path(runs["gold"][0]) if with_gold else None
     return WorldModels(original=original, gold=gold, base=base, seconds=seconds, cached=was_cached)

@@ -1,6 +1,7 @@
 """Worker process: build one memorized tiny model (``python -m obliviate.models.worker JOB OUT``).
 
-Prints ``step N TOTAL LOSS`` lines for the parent's progress bar and writes
+Prints ``step N TOTAL LOSS`` lines for the parent's progress bar, ``fork PATH`` when
+the job's fork checkpoint is written (phase 3 starts from it), and writes
 ``[path, was_cached]`` as JSON to OUT.
 """
 
@@ -19,7 +20,10 @@ def main(job_file: str, result_file: str) -> None:
         if step % 20 == 0 or step == total:
             print(f"step {step} {total} {loss:.4f}", flush=True)
 
-    path, was_cached = memorize_job(job, report)
+    def fork(path: str) -> None:
+        print(f"fork {path}", flush=True)
+
+    path, was_cached = memorize_job(job, report, on_fork=fork)
     with open(result_file, "w") as fh:
         json.dump([path, was_cached], fh)
 
