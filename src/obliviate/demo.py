@@ -61,24 +61,7 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
     start = time.perf_counter()
     world = World(world_config or WorldConfig())
     splits = world.splits(forget)
-    compositional = world.compositional_items(forget)
-    guard_run: dict[str, Any] = {}
-
-    def run_guard() -> None:
-        from obliviate.guard.evaluate import build_guard, evaluate_guard, guard_queries
-
-        t0 = time.perf_counter()
-        content_guard = build_guard(splits["forget"], splits["retain"])
-        # Every 5th retain item keeps the false-positive check at ~400 queries (4 phrasings
-        # each) and, items coming six attributes per person, covers all six (every 4th: three).
-        queries = guard_queries(splits["forget"], splits["retain"][::5], compositional, splits["holdout"],
-                                neighbor=splits["neighbor"])
-        guard_run["result"] = evaluate_guard(content_guard, queries)
-        guard_run["seconds"] = time.perf_counter() - t0
-
-    # The guard needs no model: when the models are trained, it runs on the core that
-    # gold's process leaves idle while the original's last epochs finish.
-    zoo = build_world_models(world, forget, tiny_config, spare_core=run_guard if guard else None)
+    zoo = build_world_models(world, forget, tiny_config)
     timings.update({f"train_{k}": v for k, v in zoo.seconds.items()})
     out = Path(out)
     result = unlearn(zoo.original, splits["forget"], splits["retain"], method=method,
@@ -93,6 +76,7 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
         t0 = time.perf_counter()
         extra.update(_audit(models, splits))
         timings["audit"] = time.perf_counter() - t0
+    compositional = world.compositional_items(forget)
     if ununlearning:
         from obliviate.ununlearning import measure_ununlearning
 
@@ -100,10 +84,16 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
         extra["ununlearning"] = measure_ununlearning(models, splits["forget"], splits["retain"], compositional)
         timings["ununlearning"] = time.perf_counter() - t0
     if guard:
-        if "result" not in guard_run:
-            run_guard()
-        extra["guard"] = guard_run["result"]
-        timings["guard"] = guard_run["seconds"]
+        from obliviate.guard.evaluate import build_guard, evaluate_guard, guard_queries
+
+        t0 = time.perf_counter()
+        content_guard = build_guard(splits["forget"], splits["retain"])
+        # Every 5th retain item keeps the false-positive check at ~400 queries (4 phrasings
+        # each) and, items coming six attributes per person, covers all six (every 4th: three).
+        queries = guard_queries(splits["forget"], splits["retain"][::5], compositional, splits["holdout"],
+                                neighbor=splits["neighbor"])
+        extra["guard"] = evaluate_guard(content_guard, queries)
+        timings["guard"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - start
     report = build_report(
         method=method, intention=result.intention, forget_split=forget,

@@ -18,9 +18,10 @@ def result(zoo, splits, retain_sample):
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="measured: plain gradient ascent has no retain term; on the recipe-2 "
-                   "models lr 1.2e-4 x 10 epochs gives forget MCQ 0.40 (bound 0.37) with retain 0.65 of 0.96 "
-                   "(bound 0.81); 1.5e-4: 0.37 / 0.54; 1e-4: 0.57 / 0.72. On the earlier models, tracked epoch "
+@pytest.mark.xfail(strict=True, reason="measured: plain gradient ascent has no retain term; on the recipe-3 "
+                   "models lr 1.2e-4 x 10 epochs gives forget MCQ 0.20 (bound 0.33) with retain 0.53 of 0.95 "
+                   "(bound 0.81); on the recipe-2 models 0.40 / 0.65, 1.5e-4: 0.37 / 0.54, 1e-4: 0.57 / 0.72. "
+                   "On the earlier models, tracked epoch "
                    "by epoch at lr 1e-4 / 3e-4 / 1e-3, batch 16 / 60, without the EOS token, with frozen "
                    "embeddings and with MLPs only, every run crossed forget <= 0.37 with retain <= 0.79")
 def test_acceptance(result, baseline, splits, retain_sample):
@@ -33,8 +34,8 @@ def test_forgets_more_than_it_loses(result, baseline, splits, retain_sample):
 
     forget_drop = baseline.original_forget_mcq - mcq_accuracy(result.model, splits["forget"])
     retain_drop = baseline.original_retain_mcq - mcq_accuracy(result.model, retain_sample)
-    # Measured at the default lr 1.2e-4: drops 0.60 / 0.31 (ratio 1.9; 2.6 on the models
-    # before recipe version 2, where the bound here was 2).
+    # Measured at the default lr 1.2e-4: drops 0.78 / 0.42 on the recipe-3 models (ratio
+    # 1.9; 1.9 on recipe 2, 2.6 before it, where the bound here was 2).
     assert forget_drop >= 0.5 and forget_drop >= 1.5 * retain_drop
 
 

@@ -274,7 +274,7 @@ def _job_steps(job: dict) -> int:
     return math.ceil(n / config.memorize_batch_size) * epochs
 
 
-def _run_jobs(jobs: list[dict], spare_core: Callable[[], None] | None = None) -> list[tuple[str, bool, float]]:
+def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
     """Run memorization jobs, side by side in worker processes when there are >= 2 cores.
 
     A job with ``fork_of: k`` starts from the checkpoint that job k (which has a
@@ -284,11 +284,6 @@ def _run_jobs(jobs: list[dict], spare_core: Callable[[], None] | None = None) ->
     dominated by small ops. Workers are fresh interpreters (``python -m
     obliviate.models.worker``), so this works from any script without a ``__main__``
     guard. Returns ``(path, was_cached, seconds)`` per job.
-
-    ``spare_core`` (no arguments, any torch work) runs on one thread as soon as a worker
-    ends while another still trains, so a core left idle by the shorter job is used.
-    It is joined (and its exception raised) before this returns; it does not run when
-    the jobs run one after the other.
     """
     import os
     import subprocess
@@ -323,17 +318,6 @@ def _run_jobs(jobs: list[dict], spare_core: Callable[[], None] | None = None) ->
     procs: list = [None] * len(jobs)
     starts, ends = [0.0] * len(jobs), [0.0] * len(jobs)
     stderr_text = [""] * len(jobs)
-    lock = threading.Lock()
-    spare: dict = {"threads": torch.get_num_threads()}
-
-    def run_spare() -> None:
-        # OpenMP thread counts are per calling thread; MKL's is global, and is put back
-        # in the caller's thread after the join.
-        torch.set_num_threads(1)
-        try:
-            spare_core()
-        except BaseException as exc:  # re-raised in the caller's thread
-            spare["error"] = exc
     with tempfile.TemporaryDirectory() as tmp, \
             _MultiBar([j["label"] for j in jobs], [_job_steps(j) for j in jobs]) as bars:
         def launch(k: int, job: dict) -> None:
@@ -369,11 +353,6 @@ def _run_jobs(jobs: list[dict], spare_core: Callable[[], None] | None = None) ->
             procs[k].wait()
             ends[k] = time.perf_counter()
             bars.finish(k)
-            with lock:
-                if (spare_core and "thread" not in spare
-                        and any(p.poll() is None for j, p in enumerate(procs) if j != k)):
-                    spare["thread"] = threading.Thread(target=run_spare, daemon=True)
-                    spare["thread"].start()
 
         for k, job in enumerate(jobs):
             if "fork_of" in job:
@@ -386,11 +365,6 @@ def _run_jobs(jobs: list[dict], spare_core: Callable[[], None] | None = None) ->
             thread.start()
         for thread in pumps:
             thread.join()
-        if "thread" in spare:
-            spare["thread"].join()
-            torch.set_num_threads(spare["threads"])
-            if "error" in spare:
-                raise spare["error"]
         for k, proc in enumerate(procs):   # a forking job's failure comes before its dependent's
             if proc.returncode != 0:
                 tail = "\n".join(stderr_text[k].strip().splitlines()[-15:])
@@ -437,13 +411,12 @@ class _MultiBar:
 
 
 def build_world_models(world: World, forget: str = "forget10", config: TinyConfig | None = None,
-                       with_gold: bool = True, spare_core: Callable[[], None] | None = None) -> WorldModels:
+                       with_gold: bool = True) -> WorldModels:
     """Train (or reuse from the cache) the reading base, the original and the gold model.
 
     Cache keys hash the world config, the tiny config and, for gold, the forget split,
     so a second call with the same arguments loads instantly. The original's phase 3
-    trains beside gold's last epochs when two cores are available; ``spare_core``
-    (see :func:`_run_jobs`) then runs on the core the first of them to finish leaves idle.
+    trains beside gold's last epochs when two cores are available.
     """
     from obliviate.models.cache import cached
     from obliviate.models.tokenizer import train_tokenizer
@@ -492,7 +465,7 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
              "new_people": world.forget_people["forget10"], "label": "original model (phase 3)", "fork_of": 0}]
     elif with_gold and forget == "forget10":
         names, jobs = ["gold_forget10"], [gold10]
-    runs = dict(zip(names, _run_jobs(jobs, spare_core)))
+    runs = dict(zip(names, _run_jobs(jobs)))
     runs.setdefault("original", (str(original_path), True, 0.0))
     if with_gold and forget != "forget10":
         runs["gold"], = _run_jobs([{**common, "kind": "gold", "key": {**gold_key, "forget": forget},
