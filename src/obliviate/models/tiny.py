@@ -418,7 +418,7 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
     so a second call with the same arguments loads instantly. The original's phase 3
     trains beside gold's last epochs when two cores are available.
     """
-    from obliviate.models.cache import cached
+    from obliviate.models.cache import cache_path, cached, is_cached
     from obliviate.models.tokenizer import train_tokenizer
     from obliviate.progress import progress_bar
 
@@ -439,14 +439,11 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
                 model = train_reading_base(world, tokenizer, config, _bar_progress(update))
         finally:
             torch.set_num_threads(threads)
-        model.save_pretrained(tmp, safe_serialization=True)
-        tokenizer.save_pretrained(tmp)
+        _save(model, tokenizer, tmp)
 
     start = time.perf_counter()
     base, was_cached["base"] = cached("reading-base", base_key, build_base)
     seconds["base"] = time.perf_counter() - start
-
-    from obliviate.models.cache import cache_path, is_cached
 
     common = {"world_config": asdict(world.config), "config": config.to_dict(), "base": str(base)}
     gold10_key = {**gold_key, "forget": "forget10"}
