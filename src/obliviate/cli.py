@@ -160,10 +160,20 @@ def _set_threads() -> None:
     torch.set_num_threads(training_threads())
 
 
+@app.callback()
+def _start(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand == "demo":
+        # A training worker imports torch beside this process's own imports; the demo
+        # takes it if it has models to train and ends it otherwise.
+        from obliviate.models import worker
+
+        worker.prestart()
+    _set_threads()
+
+
 def main() -> None:
     """Entry point: run the app, printing project errors without a traceback."""
     try:
-        _set_threads()
         app(standalone_mode=False)
     except ObliviateError as err:
         # soft_wrap: paths and "file:line" stay on one line for people and for grep.

@@ -66,8 +66,14 @@ def _weights(path):
 
 def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tmp_home):
     world = World(SMALL_WORLD)
-    first = build_world_models(world, "forget10", SMALL_TINY)
+    # Gold trains in this process: its RNG state and thread count are left as found,
+    # and ``on_gold`` gets gold's path once, as soon as it is built.
+    threads, rng = torch.get_num_threads(), torch.get_rng_state()
+    built = []
+    first = build_world_models(world, "forget10", SMALL_TINY, on_gold=built.append)
     assert not any(first.cached.values())
+    assert built == [first.gold]
+    assert torch.get_num_threads() == threads and torch.equal(torch.get_rng_state(), rng)
     forks = list((tmp_home / "models").glob("gold-fork-*"))
     assert len(forks) == 1
     fork, gold, original = _weights(forks[0]), _weights(first.gold), _weights(first.original)

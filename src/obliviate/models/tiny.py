@@ -274,24 +274,30 @@ def _job_steps(job: dict) -> int:
     return math.ceil(n / config.memorize_batch_size) * epochs
 
 
-def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
-    """Run memorization jobs, side by side in worker processes when there are >= 2 cores.
+def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = None,
+              ) -> list[tuple[str, bool, float]]:
+    """Run memorization jobs, side by side when there are >= 2 cores.
 
-    A job with ``fork_of: k`` starts from the checkpoint that job k (which has a
-    ``fork``) writes part way through its run, as soon as it is written; job k then goes
-    on with its share of the cores. On the tiny models two single-thread processes
-    train about 1.6x faster than one process with two threads, whose steps are
-    dominated by small ops. Workers are fresh interpreters (``python -m
-    obliviate.models.worker``), so this works from any script without a ``__main__``
-    guard. Returns ``(path, was_cached, seconds)`` per job.
+    The first job that forks off no other trains in this process, which has torch and
+    transformers imported already (a fresh interpreter spends ~6 s on them); the others
+    train in worker processes (``python -m obliviate.models.worker``), so this works from
+    any script without a ``__main__`` guard. A job with ``fork_of: k`` starts from the
+    checkpoint that job k (which has a ``fork``) writes part way through its run, as soon
+    as it is written; its worker is started with job k, imports done before it is
+    needed. Job k then goes on with its share of the cores: on the tiny models two
+    single-thread processes train about 1.6x faster than one process with two threads,
+    whose steps are dominated by small ops. A worker prestarted with
+    :func:`obliviate.models.worker.prestart` is taken first. ``on_local(k, path)`` is
+    called as soon as a job trained in this process is built, while the workers may
+    still train (with this process's share of the cores). Returns ``(path, was_cached,
+    seconds)`` per job.
     """
     import os
-    import subprocess
-    import sys
     import tempfile
     import threading
 
     from obliviate.errors import ObliviateError
+    from obliviate.models import worker
     from obliviate.models.cache import cache_path, is_cached
     from obliviate.progress import progress_bar
 
@@ -309,12 +315,15 @@ def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
                 path, was_cached = memorize_job(job, on_fork=on_fork)   # nothing to train: no bar
             else:
                 with progress_bar(job["label"], _job_steps(job)) as update:
-                    path, was_cached = memorize_job(job, _bar_progress(update), on_fork=on_fork)
+                    path, was_cached = _local_job(job, _bar_progress(update), on_fork)
             results.append((path, was_cached, time.perf_counter() - start))
+            if on_local:
+                on_local(k, path)
         return results
 
     shared = max(1, cores // len(jobs))            # threads each once all jobs run
     first = max(1, cores // sum("fork_of" not in j for j in jobs))
+    local = next(k for k, j in enumerate(jobs) if "fork_of" not in j)
     procs: list = [None] * len(jobs)
     starts, ends = [0.0] * len(jobs), [0.0] * len(jobs)
     stderr_text = [""] * len(jobs)
@@ -324,12 +333,16 @@ def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
             job_file, result_file = Path(tmp) / f"job{k}.json", Path(tmp) / f"result{k}.json"
             job_file.write_text(json.dumps(job))
             starts[k] = time.perf_counter()
-            # A job that forks off another starts now and waits, imports done, for its
-            # checkpoint's path on stdin; EOF there means no checkpoint came.
-            procs[k] = subprocess.Popen(
-                [sys.executable, "-m", "obliviate.models.worker", str(job_file), str(result_file)],
-                stdin=subprocess.PIPE if job["base"] is None else subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
+            procs[k] = worker.take()
+            try:
+                procs[k].stdin.write(json.dumps({"job_file": str(job_file), "result_file": str(result_file)}) + "\n")
+                procs[k].stdin.flush()
+                # A job that forks off another waits, imports done, for its checkpoint's
+                # path on stdin; EOF there means no checkpoint came.
+                if job["base"] is not None:
+                    procs[k].stdin.close()
+            except OSError:   # it died early; its exit status tells why
+                pass
 
         def feed(k: int, line: str) -> None:
             for d, job in enumerate(jobs):
@@ -342,6 +355,10 @@ def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
                         pass
 
         def pump(k: int) -> None:
+            # stderr is read in its own thread, so a worker that writes much to it never
+            # blocks on a full pipe while this one waits on stdout.
+            err = threading.Thread(target=lambda: stderr_text.__setitem__(k, procs[k].stderr.read()), daemon=True)
+            err.start()
             for line in procs[k].stdout:
                 parts = line.split()
                 if len(parts) == 4 and parts[0] == "step":
@@ -349,35 +366,79 @@ def _run_jobs(jobs: list[dict]) -> list[tuple[str, bool, float]]:
                 elif line.startswith("fork "):
                     feed(k, line[5:])
             feed(k, "")
-            stderr_text[k] = procs[k].stderr.read()
+            err.join()
             procs[k].wait()
             ends[k] = time.perf_counter()
             bars.finish(k)
 
+        def fork_threads(job: dict, threads: int) -> dict:
+            return {**job, "threads": threads, **({"fork": {**job["fork"], "threads": shared}} if job.get("fork") else {})}
+
         for k, job in enumerate(jobs):
             if "fork_of" in job:
                 launch(k, {**job, "base": None, "threads": shared})
-            else:
-                launch(k, {**job, "threads": first,
-                           **({"fork": {**job["fork"], "threads": shared}} if job.get("fork") else {})})
-        pumps = [threading.Thread(target=pump, args=(k,), daemon=True) for k in range(len(jobs))]
+            elif k != local:
+                launch(k, fork_threads(job, first))
+        workers = [k for k in range(len(jobs)) if k != local]
+        pumps = [threading.Thread(target=pump, args=(k,), daemon=True) for k in workers]
         for thread in pumps:
             thread.start()
-        for thread in pumps:
-            thread.join()
-        for k, proc in enumerate(procs):   # a forking job's failure comes before its dependent's
-            if proc.returncode != 0:
+        saved = torch.get_num_threads()
+        try:
+            starts[local] = time.perf_counter()
+            local_result = _local_job(fork_threads(jobs[local], first),
+                                      lambda step, total, loss: bars.update(local, step, total, loss),
+                                      lambda path: feed(local, path + "\n"))
+            ends[local] = time.perf_counter()
+            bars.finish(local)
+            feed(local, "")
+            if on_local:
+                # The workers' share of the cores is still theirs while they train.
+                busy = any(procs[k].poll() is None for k in workers)
+                torch.set_num_threads(shared if busy else saved)
+                on_local(local, local_result[0])
+        except BaseException:
+            for k in workers:
+                if procs[k].poll() is None:
+                    procs[k].terminate()
+            raise
+        finally:
+            torch.set_num_threads(saved)
+            feed(local, "")        # EOF: a dependent waiting for a checkpoint that never came exits
+            for thread in pumps:
+                thread.join()
+        for k in workers:
+            if procs[k].returncode != 0:
                 tail = "\n".join(stderr_text[k].strip().splitlines()[-15:])
                 raise ObliviateError(f"training worker for {jobs[k]['label']} failed "
-                                     f"(exit {proc.returncode}):\n{tail}")
+                                     f"(exit {procs[k].returncode}):\n{tail}")
         for k in range(len(jobs)):
-            path, was_cached = json.loads((Path(tmp) / f"result{k}.json").read_text())
+            path, was_cached = local_result if k == local else json.loads((Path(tmp) / f"result{k}.json").read_text())
             results.append((path, was_cached, ends[k] - starts[k]))
     return results
 
 
+def _local_job(job: dict, report: Progress, on_fork: Callable[[str], None]) -> tuple[str, bool]:
+    """:func:`memorize_job` in this process, its RNG state and thread count left as found.
+
+    A failure names the job, as a worker's does.
+    """
+    from obliviate.errors import ObliviateError
+
+    threads = torch.get_num_threads()
+    try:
+        with torch.random.fork_rng():
+            return memorize_job(job, report, on_fork=on_fork)
+    except ObliviateError as err:
+        raise type(err)(f"training the {job['label']} failed: {err}") from err
+    except (OSError, ValueError, RuntimeError) as err:
+        raise ObliviateError(f"training the {job['label']} failed: {err}") from err
+    finally:
+        torch.set_num_threads(threads)
+
+
 class _MultiBar:
-    """One rich bar per worker process."""
+    """One rich bar per training job."""
 
     def __init__(self, labels: list[str], totals: list[int]):
         from obliviate.progress import enabled
@@ -411,12 +472,14 @@ class _MultiBar:
 
 
 def build_world_models(world: World, forget: str = "forget10", config: TinyConfig | None = None,
-                       with_gold: bool = True) -> WorldModels:
+                       with_gold: bool = True, on_gold: Callable[[Path], None] | None = None) -> WorldModels:
     """Train (or reuse from the cache) the reading base, the original and the gold model.
 
     Cache keys hash the world config, the tiny config and, for gold, the forget split,
     so a second call with the same arguments loads instantly. The original's phase 3
-    trains beside gold's last epochs when two cores are available.
+    trains beside gold's last epochs when two cores are available. ``on_gold(path)``
+    runs in this process as soon as gold is built: when the original is still training
+    then, on the core gold's run has freed (the demo scores gold's audit baseline there).
     """
     from obliviate.models.cache import cache_path, cached, is_cached
     from obliviate.models.tokenizer import train_tokenizer
@@ -435,7 +498,7 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
         threads = torch.get_num_threads()
         torch.set_num_threads(training_threads())
         try:
-            with progress_bar("reading base (phase 1)", steps) as update:
+            with progress_bar("reading base (phase 1)", steps) as update, torch.random.fork_rng():
                 model = train_reading_base(world, tokenizer, config, _bar_progress(update))
         finally:
             torch.set_num_threads(threads)
@@ -462,14 +525,25 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
              "new_people": world.forget_people["forget10"], "label": "original model (phase 3)", "fork_of": 0}]
     elif with_gold and forget == "forget10":
         names, jobs = ["gold_forget10"], [gold10]
-    runs = dict(zip(names, _run_jobs(jobs)))
+    target = "gold_forget10" if forget == "forget10" else "gold"
+
+    def gold_built(job_names: list[str]) -> Callable[[int, str], None]:
+        def built(k: int, path: str) -> None:
+            if on_gold and with_gold and job_names[k] == target:
+                on_gold(Path(path))
+        return built
+
+    runs = dict(zip(names, _run_jobs(jobs, gold_built(names))))
     runs.setdefault("original", (str(original_path), True, 0.0))
     if with_gold and forget != "forget10":
         runs["gold"], = _run_jobs([{**common, "kind": "gold", "key": {**gold_key, "forget": forget},
                                     "people": world.split_people(forget)["retain"],
-                                    "label": f"gold model, {forget} (phase 2)"}])
+                                    "label": f"gold model, {forget} (phase 2)"}], gold_built(["gold"]))
     elif with_gold:
         runs["gold"] = runs.pop("gold_forget10")
+    from obliviate.models import worker
+
+    worker.release()   # a prestarted worker no job needed
     for name, (_, was, secs) in runs.items():
         was_cached[name], seconds[name] = was, secs
     original = Path(runs["original"][0])
