@@ -70,6 +70,9 @@ def test_semantic_scores_rank_the_same_fact_above_other_people(splits, encoder):
     assert same > 0.7 > other
     emb = encoder.encode(["a", "b c"])
     np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1.0, rtol=1e-5)
+    # A repeated text is encoded once and returned in every place it was asked for.
+    again = encoder.encode(["b c", "a", "b c"])
+    np.testing.assert_allclose(again, emb[[1, 0, 1]], atol=1e-6)
 
 
 def test_semantic_matcher_blocks_an_unnamed_verbatim_fact(splits, encoder):

@@ -52,21 +52,24 @@ class SentenceEncoder:
         dim = self.model.config.hidden_size
         if not texts:
             return np.zeros((0, dim), dtype=np.float32)
-        # Batches of similar length waste less compute on padding; rows are put back
-        # in the caller's order at the end.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        # Each distinct text is encoded once (a guard's queries share many sentences),
+        # in batches of similar length, which waste less compute on padding; rows are
+        # put back in the caller's order at the end.
+        unique = list(dict.fromkeys(texts))
+        order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
         out = []
-        for start in range(0, len(texts), self.batch_size):
-            enc = self.tokenizer([texts[i] for i in order[start:start + self.batch_size]], padding=True,
+        for start in range(0, len(unique), self.batch_size):
+            enc = self.tokenizer([unique[i] for i in order[start:start + self.batch_size]], padding=True,
                                  truncation=True, max_length=self.max_length, return_tensors="pt")
             with self._lock, torch.no_grad():
                 hidden = self.model(**enc).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             out.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-        embeddings = np.empty((len(texts), dim), dtype=np.float32)
+        embeddings = np.empty((len(unique), dim), dtype=np.float32)
         embeddings[order] = np.concatenate(out)
-        return embeddings
+        row = {text: i for i, text in enumerate(unique)}
+        return embeddings[[row[t] for t in texts]]
 
 
 def bundled_model_path() -> Path | None:
