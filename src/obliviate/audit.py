@@ -227,24 +227,20 @@ def audit_outputs(outputs: dict[str, dict[str, AttackOutput]], forget: list[QAIt
 
 def run_audit(original: LanguageModel, unlearned: LanguageModel, gold: LanguageModel | None,
               forget: list[QAItem], retain: list[QAItem], config: AuditConfig | None = None,
-              progress: Callable[[str], None] | None = None,
-              precomputed: dict[str, dict[str, AttackOutput]] | None = None) -> dict[str, Any]:
+              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run every attack on the three models and return the report fields.
 
     Returns ``attacks.<attack>.<model>.mcq_accuracy``, ``residual_knowledge.<attack>.{rho, ci}``,
     ``verdict``, ``verdict_reason`` and ``audit`` (per-attack details, config, reference).
-    ``gold`` may be None: rho is then estimated against chance. ``precomputed`` holds
-    :func:`attack_model` outputs already computed with ``config``, by model name.
+    ``gold`` may be None: rho is then estimated against chance.
     """
     config = config or AuditConfig()
     if not forget:
         raise ObliviateError("the audit needs a non-empty forget set")
     start = time.perf_counter()
     models = {"original": original, "unlearned": unlearned, "gold": gold}
-    precomputed = precomputed or {}
-    outputs = {name: precomputed[name] if name in precomputed else
-               attack_model_cached(lm, forget, retain, config,
-                                   (lambda a, name=name: progress(f"{name}/{a}")) if progress else None)
+    outputs = {name: attack_model_cached(lm, forget, retain, config,
+                                  (lambda a, name=name: progress(f"{name}/{a}")) if progress else None)
                if lm is not None else None for name, lm in models.items()}
     report = audit_outputs(outputs, forget, config)
     report["audit"]["seconds"] = round(time.perf_counter() - start, 2)
