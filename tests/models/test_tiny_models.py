@@ -64,16 +64,26 @@ def _weights(path):
     return load_file(str(path / "model.safetensors"))
 
 
-def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tmp_home):
+def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tmp_home, monkeypatch):
+    import os
+
+    from obliviate.models import worker
+
     world = World(SMALL_WORLD)
     # Gold trains in this process: its RNG state and thread count are left as found,
-    # and ``on_gold`` gets gold's path once, as soon as it is built.
+    # and ``on_gold`` gets gold's path once, as soon as it is built. Phase 3 trains in
+    # the prestarted worker (on two or more cores), not in a new one.
+    spawned = []
+    spawn = worker.spawn
+    monkeypatch.setattr(worker, "spawn", lambda: spawned.append(1) or spawn())
+    worker.prestart()
     threads, rng = torch.get_num_threads(), torch.get_rng_state()
     built = []
     first = build_world_models(world, "forget10", SMALL_TINY, on_gold=built.append)
     assert not any(first.cached.values())
     assert built == [first.gold]
     assert torch.get_num_threads() == threads and torch.equal(torch.get_rng_state(), rng)
+    assert len(spawned) == (1 if (os.cpu_count() or 1) >= 2 else 0) and not worker._prestarted
     forks = list((tmp_home / "models").glob("gold-fork-*"))
     assert len(forks) == 1
     fork, gold, original = _weights(forks[0]), _weights(first.gold), _weights(first.original)
@@ -92,6 +102,12 @@ def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tm
     to_rebuilt = max(float((rebuilt[k] - original[k]).abs().max()) for k in original)
     to_gold = max(float((gold[k] - original[k]).abs().max()) for k in original)
     assert to_rebuilt <= 0.05 * to_gold, (to_rebuilt, to_gold)
+
+    # With every model cached, a prestarted worker is not needed: it is ended.
+    worker.prestart()
+    waiting = list(worker._prestarted)
+    assert all(build_world_models(world, "forget10", SMALL_TINY).cached.values())
+    assert not worker._prestarted and all(p.poll() is not None for p in waiting)
 
 
 def test_failed_training_worker_is_reported_by_name(tmp_home, world):
