@@ -54,7 +54,7 @@ def main() -> None:
     requests = split_requests(splits["forget"], args.requests)
     retain_train, retain_eval = splits["retain"][::2], splits["retain"][1::4]
     registered = {m.name for m in all_methods()}
-    npo = {"epochs": 5, "lr": 1e-3, "batch_size": 16, "retain_weight": 2.0, "seed": 0}  # as the test
+    npo = {"epochs": 5, "lr": 2e-4, "batch_size": 16, "retain_weight": 2.0, "seed": 0}  # as tests/ledger/test_sequential.py
 
     def emit(strategy: str, result: SequentialResult, **extra) -> None:
         row = {"bench": "sequential", "strategy": strategy, "requests": len(requests),
