@@ -38,10 +38,10 @@ def build_report(*, method: str, intention: str, forget_split: str, models: dict
 
 
 def _gold_baseline(splits: dict[str, list]) -> Callable[[Path], None]:
-    """Score gold's audit baseline into the audit cache as soon as gold is built.
+    """Score gold's audit baseline into the audit cache as soon as gold is trained.
 
-    When the original's phase 3 is still training then, this runs on the core gold's
-    run has freed, and the audit later finds the baseline cached.
+    The original's phase 3 is still training then, so this runs on the core gold's run
+    has freed, and the audit later finds the baseline cached.
     """
     def score(path: Path) -> None:
         from obliviate.audit import AuditConfig, attack_model_cached

@@ -110,7 +110,7 @@ def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tm
     assert not worker._prestarted and all(p.poll() is not None for p in waiting)
 
 
-def test_failed_training_worker_is_reported_by_name(tmp_home, world):
+def test_failed_training_job_is_reported_by_name(tmp_home, world):
     from dataclasses import asdict
 
     from obliviate.errors import ObliviateError

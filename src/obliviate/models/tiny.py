@@ -203,6 +203,16 @@ def _save(model, tokenizer, path: Path) -> None:
     tokenizer.save_pretrained(path)
 
 
+def _job_world(job: dict) -> World:
+    """The world a job (plain JSON data) was made for."""
+    return World(WorldConfig(**{**job["world_config"], "attributes": tuple(job["world_config"]["attributes"])}))
+
+
+def _with_threads(job: dict, threads: int, after_fork: int) -> dict:
+    """``job`` to train with ``threads``, and ``after_fork`` once its fork checkpoint is written."""
+    return {**job, "threads": threads, **({"fork": {**job["fork"], "threads": after_fork}} if job.get("fork") else {})}
+
+
 def memorize_job(job: dict, report: Callable[[int, int, float], None] | None = None,
                  on_fork: Callable[[str], None] | None = None) -> tuple[str, bool]:
     """Build one memorized model into the cache; ``job`` is plain JSON data.
@@ -215,7 +225,7 @@ def memorize_job(job: dict, report: Callable[[int, int, float], None] | None = N
     from obliviate.models.cache import cache_path, cached, is_cached
 
     torch.set_num_threads(job["threads"])
-    world = World(WorldConfig(**{**job["world_config"], "attributes": tuple(job["world_config"]["attributes"])}))
+    world = _job_world(job)
     config = TinyConfig(**job["config"])
     fork = job.get("fork")
 
@@ -268,7 +278,7 @@ def training_threads() -> int:
 
 def _job_steps(job: dict) -> int:
     config = TinyConfig(**job["config"])
-    world = World(WorldConfig(**{**job["world_config"], "attributes": tuple(job["world_config"]["attributes"])}))
+    world = _job_world(job)
     n = len(memorize_pairs(world, job["people"], config, job.get("new_people"))) + config.reading_per_epoch
     epochs = config.extend_epochs if job.get("new_people") else config.memorize_epochs
     return math.ceil(n / config.memorize_batch_size) * epochs
@@ -288,8 +298,8 @@ def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = No
     single-thread processes train about 1.6x faster than one process with two threads,
     whose steps are dominated by small ops. A worker prestarted with
     :func:`obliviate.models.worker.prestart` is taken first. ``on_local(k, path)`` is
-    called as soon as a job trained in this process is built, while the workers may
-    still train (with this process's share of the cores). Returns ``(path, was_cached,
+    called as soon as this process has trained job k (not for a job found cached),
+    while the workers may still train (with this process's share of the cores). Returns ``(path, was_cached,
     seconds)`` per job.
     """
     import os
@@ -307,8 +317,8 @@ def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = No
         forks: dict[int, str] = {}
         for k, job in enumerate(jobs):
             threads = training_threads()
-            job = {**job, "threads": threads, **({"base": forks[job["fork_of"]]} if "fork_of" in job else {}),
-                   **({"fork": {**job["fork"], "threads": threads}} if job.get("fork") else {})}
+            job = _with_threads({**job, **({"base": forks[job["fork_of"]]} if "fork_of" in job else {})},
+                                threads, threads)
             start = time.perf_counter()
             on_fork = lambda p, k=k: forks.__setitem__(k, p)  # noqa: E731
             if is_cached(cache_path(job["kind"], job["key"])) and not job.get("fork"):
@@ -317,7 +327,7 @@ def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = No
                 with progress_bar(job["label"], _job_steps(job)) as update:
                     path, was_cached = _local_job(job, _bar_progress(update), on_fork)
             results.append((path, was_cached, time.perf_counter() - start))
-            if on_local:
+            if on_local and not was_cached:
                 on_local(k, path)
         return results
 
@@ -371,14 +381,11 @@ def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = No
             ends[k] = time.perf_counter()
             bars.finish(k)
 
-        def fork_threads(job: dict, threads: int) -> dict:
-            return {**job, "threads": threads, **({"fork": {**job["fork"], "threads": shared}} if job.get("fork") else {})}
-
         for k, job in enumerate(jobs):
             if "fork_of" in job:
                 launch(k, {**job, "base": None, "threads": shared})
             elif k != local:
-                launch(k, fork_threads(job, first))
+                launch(k, _with_threads(job, first, shared))
         workers = [k for k in range(len(jobs)) if k != local]
         pumps = [threading.Thread(target=pump, args=(k,), daemon=True) for k in workers]
         for thread in pumps:
@@ -386,13 +393,12 @@ def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = No
         saved = torch.get_num_threads()
         try:
             starts[local] = time.perf_counter()
-            local_result = _local_job(fork_threads(jobs[local], first),
+            local_result = _local_job(_with_threads(jobs[local], first, shared),
                                       lambda step, total, loss: bars.update(local, step, total, loss),
                                       lambda path: feed(local, path + "\n"))
             ends[local] = time.perf_counter()
             bars.finish(local)
-            feed(local, "")
-            if on_local:
+            if on_local and not local_result[1]:
                 # The workers' share of the cores is still theirs while they train.
                 busy = any(procs[k].poll() is None for k in workers)
                 torch.set_num_threads(shared if busy else saved)
@@ -478,8 +484,9 @@ def build_world_models(world: World, forget: str = "forget10", config: TinyConfi
     Cache keys hash the world config, the tiny config and, for gold, the forget split,
     so a second call with the same arguments loads instantly. The original's phase 3
     trains beside gold's last epochs when two cores are available. ``on_gold(path)``
-    runs in this process as soon as gold is built: when the original is still training
-    then, on the core gold's run has freed (the demo scores gold's audit baseline there).
+    runs in this process as soon as it has trained gold (not when gold was cached): while
+    the original is still training, on the core gold's run has freed (the demo scores
+    gold's audit baseline there).
     """
     from obliviate.models.cache import cache_path, cached, is_cached
     from obliviate.models.tokenizer import train_tokenizer

@@ -33,7 +33,6 @@ def prestart() -> None:
     """Start one worker now, for the next :func:`take` (no-op on a single core)."""
     if (os.cpu_count() or 1) >= 2 and not _prestarted:
         _prestarted.append(spawn())
-        atexit.register(release)
 
 
 def take() -> subprocess.Popen:
@@ -51,6 +50,9 @@ def release() -> None:
         proc = _prestarted.pop()
         proc.kill()
         proc.wait()
+
+
+atexit.register(release)
 
 
 def main() -> None:
