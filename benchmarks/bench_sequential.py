@@ -32,7 +32,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--strategies", nargs="+",
                         default=["npo_sequential", "npo_batched", "sisa_sequential", "retrain_once"])
-    parser.add_argument("--exact-epochs", type=int, default=80, help="epochs of retrain / sisa shards")
+    parser.add_argument("--exact-epochs", type=int, default=None,
+                        help="epochs of retrain / sisa shards (default: the methods' own, the tiny recipe's)")
     parser.add_argument("--exact-requests", type=int, default=20,
                         help="requests applied with sisa (each retrains a shard: minutes on CPU)")
     parser.add_argument("--threads", type=int, default=1)
@@ -87,7 +88,9 @@ def main() -> None:
                 print(json.dumps({"bench": "sequential", "strategy": strategy,
                                   "skipped": f"method {method!r} is not registered"}), flush=True)
                 continue
-            exact = {"base_model": str(zoo.base), "epochs": args.exact_epochs}
+            exact = {"base_model": str(zoo.base)}
+            if args.exact_epochs:
+                exact["epochs"] = args.exact_epochs
             if method == "sisa":
                 # SISA's training set at request k: retain + requests not yet deleted; each
                 # request retrains the one shard holding its person.

@@ -1,4 +1,4 @@
-"""The audit on the embedded world: verdicts for gold, original and steering; the relearn control."""
+"""The audit on the embedded world: verdicts for gold, original, steering and icul; the relearn control."""
 
 from __future__ import annotations
 
@@ -70,6 +70,30 @@ def test_steering_is_suppression_revealed_by_hidden_states(original, baseline, s
     assert rho["logit_lens"] >= 0.3 or rho["probe"] >= 0.3
     details = report["audit"]["details"]["logit_lens"]["unlearned"]
     assert details["best_layer"] < len(details["per_layer"]) - 1
+
+
+def test_icul_is_suppression_because_white_box_attacks_skip_its_prompt_rewrite(original, baseline, splits,
+                                                                               config):
+    from obliviate.api import unlearn
+    from obliviate.methods.registry import all_methods
+
+    if "icul" not in {m.name for m in all_methods()}:
+        pytest.skip("the icul method is not registered in this checkout")
+    icul = unlearn(original, splits["forget"], splits["retain"], method="icul").model
+    question = splits["forget"][0].question
+    assert icul.format_prompt(question) != original.format_prompt(question)     # the rewrite is on
+    assert icul.white_box().format_prompt(question) == original.format_prompt(question)
+    outputs = {**baseline, "unlearned": attack_model(icul, splits["forget"], splits["retain"], config)}
+    # Its weights are the original's, so what a weight holder sees is the original, item for item.
+    for attack in ("quantize_int8", "quantize_int4", "logit_lens"):
+        assert np.array_equal(outputs["unlearned"][attack].correct, baseline["original"][attack].correct), attack
+        assert outputs["unlearned"][attack].detail["prompt_rewrite"].startswith("not applied")
+    assert "prompt_rewrite" not in outputs["unlearned"]["none"].detail
+    report = audit_outputs(outputs, splits["forget"], config)
+    rho = {a: r["rho"] for a, r in report["residual_knowledge"].items()}
+    assert rho["none"] <= 0.3, rho            # through its prompt the knowledge looks gone ...
+    assert rho["quantize_int8"] >= 0.9, rho   # ... but the weights hold it
+    assert report["verdict"] == "suppression", report["verdict_reason"]
 
 
 def test_relearn_control_gold_gains_nothing_on_half_b(baseline, splits):

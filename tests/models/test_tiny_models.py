@@ -64,7 +64,19 @@ def _weights(path):
     return load_file(str(path / "model.safetensors"))
 
 
-def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tmp_home, monkeypatch):
+@pytest.fixture
+def one_thread(monkeypatch):
+    """The caller runs one torch thread, where training takes two (an idle 2-core machine)."""
+    import obliviate.models.tiny as tiny
+
+    monkeypatch.setattr(tiny, "training_threads", lambda: 2)
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(saved)
+
+
+def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tmp_home, monkeypatch, one_thread):
     import os
 
     from obliviate.models import worker
@@ -103,11 +115,13 @@ def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tm
     to_gold = max(float((gold[k] - original[k]).abs().max()) for k in original)
     assert to_rebuilt <= 0.05 * to_gold, (to_rebuilt, to_gold)
 
-    # With every model cached, a prestarted worker is not needed: it is ended.
+    # With every model cached, a prestarted worker is not needed: it is ended. The
+    # caller's thread count is still its own (a cached gold once left it at two).
     worker.prestart()
     waiting = list(worker._prestarted)
     assert all(build_world_models(world, "forget10", SMALL_TINY).cached.values())
     assert not worker._prestarted and all(p.poll() is not None for p in waiting)
+    assert torch.get_num_threads() == 1
 
 
 def test_failed_training_job_is_reported_by_name(tmp_home, world):

@@ -51,6 +51,11 @@ class ICULModel(LanguageModel):
         prompt = super().format_prompt(prompt)
         return self.rewrite(prompt) if self.rewrite else prompt
 
+    def white_box(self) -> LanguageModel:
+        """The same weights, prompt format and hooks, without the flipped-fact context."""
+        return LanguageModel(self.model, self.tokenizer, path=self.path, prompt_prefix=self.prompt_prefix,
+                             hooks=list(self.hooks), wrapper=self.wrapper)
+
 
 def make_rewriter(state: dict) -> Callable[[str], str]:
     """The prompt transform of an ICUL wrapper state."""

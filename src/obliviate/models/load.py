@@ -50,6 +50,17 @@ class LanguageModel:
     def format_prompt(self, prompt: str) -> str:
         return self.prompt_prefix + prompt
 
+    def white_box(self) -> "LanguageModel":
+        """The model as whoever holds its weights runs it (the audit's white-box attacks).
+
+        The weights, the prompt format and the forward hooks stay: a hook changes the
+        forward computation, as a weight edit would. A prompt rewrite placed in front of
+        the model by an unlearning method (in-context unlearning) does not: someone who
+        holds the weights sends their own prompts. Subclasses with such a rewrite return
+        the model without it.
+        """
+        return self
+
     @contextmanager
     def interventions(self) -> Iterator[None]:
         """Install the inference-time hooks for the duration of a forward pass."""

@@ -220,42 +220,47 @@ def memorize_job(job: dict, report: Callable[[int, int, float], None] | None = N
     A job with ``fork`` (``{"epoch": E, "key": ..., "threads": T}``) also caches its
     checkpoint after E epochs (kind ``gold-fork``, phase 3's starting point), passes its
     path to ``on_fork`` and goes on with T threads. When the finished model is cached
-    but that checkpoint is not, only the first E epochs are trained again.
+    but that checkpoint is not, only the first E epochs are trained again. The thread
+    count is left as found.
     """
     from obliviate.models.cache import cache_path, cached, is_cached
 
+    saved = torch.get_num_threads()
     torch.set_num_threads(job["threads"])
-    world = _job_world(job)
-    config = TinyConfig(**job["config"])
-    fork = job.get("fork")
+    try:
+        world = _job_world(job)
+        config = TinyConfig(**job["config"])
+        fork = job.get("fork")
 
-    def train(tmp: Path, stop_after: int | None = None, fork_at: dict | None = None) -> None:
-        from transformers import AutoTokenizer
+        def train(tmp: Path, stop_after: int | None = None, fork_at: dict | None = None) -> None:
+            from transformers import AutoTokenizer
 
-        tokenizer = AutoTokenizer.from_pretrained(job["base"])
-        model = LlamaForCausalLM.from_pretrained(job["base"], use_safetensors=True)
+            tokenizer = AutoTokenizer.from_pretrained(job["base"])
+            model = LlamaForCausalLM.from_pretrained(job["base"], use_safetensors=True)
 
-        def on_epoch(done: int) -> None:
-            if fork_at and done == fork_at["epoch"]:
-                path, _ = cached("gold-fork", fork_at["key"], lambda d: _save(model, tokenizer, d))
-                torch.set_num_threads(fork_at["threads"])
+            def on_epoch(done: int) -> None:
+                if fork_at and done == fork_at["epoch"]:
+                    path, _ = cached("gold-fork", fork_at["key"], lambda d: _save(model, tokenizer, d))
+                    torch.set_num_threads(fork_at["threads"])
+                    if on_fork:
+                        on_fork(str(path))
+
+            train_memorize(model, world, job["people"], tokenizer, config, report, job.get("new_people"),
+                           on_epoch, stop_after)
+            _save(model, tokenizer, tmp)
+
+        if fork:
+            fork_path = cache_path("gold-fork", fork["key"])
+            if not is_cached(fork_path) and is_cached(cache_path(job["kind"], job["key"])):
+                fork_path, _ = cached("gold-fork", fork["key"], lambda tmp: train(tmp, stop_after=fork["epoch"]))
+            if is_cached(fork_path):
                 if on_fork:
-                    on_fork(str(path))
-
-        train_memorize(model, world, job["people"], tokenizer, config, report, job.get("new_people"),
-                       on_epoch, stop_after)
-        _save(model, tokenizer, tmp)
-
-    if fork:
-        fork_path = cache_path("gold-fork", fork["key"])
-        if not is_cached(fork_path) and is_cached(cache_path(job["kind"], job["key"])):
-            fork_path, _ = cached("gold-fork", fork["key"], lambda tmp: train(tmp, stop_after=fork["epoch"]))
-        if is_cached(fork_path):
-            if on_fork:
-                on_fork(str(fork_path))
-            fork = None
-    path, was_cached = cached(job["kind"], job["key"], lambda tmp: train(tmp, fork_at=fork))
-    return str(path), was_cached
+                    on_fork(str(fork_path))
+                fork = None
+        path, was_cached = cached(job["kind"], job["key"], lambda tmp: train(tmp, fork_at=fork))
+        return str(path), was_cached
+    finally:
+        torch.set_num_threads(saved)   # the caller's count, whatever the job used
 
 
 def training_threads() -> int:
@@ -425,13 +430,11 @@ def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = No
 
 
 def _local_job(job: dict, report: Progress, on_fork: Callable[[str], None]) -> tuple[str, bool]:
-    """:func:`memorize_job` in this process, its RNG state and thread count left as found.
-
-    A failure names the job, as a worker's does.
+    """:func:`memorize_job` in this process, its RNG state left as found (its thread
+    count is). A failure names the job, as a worker's does.
     """
     from obliviate.errors import ObliviateError
 
-    threads = torch.get_num_threads()
     try:
         with torch.random.fork_rng():
             return memorize_job(job, report, on_fork=on_fork)
@@ -439,8 +442,6 @@ def _local_job(job: dict, report: Progress, on_fork: Callable[[str], None]) -> t
         raise type(err)(f"training the {job['label']} failed: {err}") from err
     except (OSError, ValueError, RuntimeError) as err:
         raise ObliviateError(f"training the {job['label']} failed: {err}") from err
-    finally:
-        torch.set_num_threads(threads)
 
 
 class _MultiBar:
