@@ -1,7 +1,8 @@
 """Per-layer views of a model on (prompt, completion) pairs, for logit lens and probes.
 
-Everything goes through ``lm.logits(..., output_hidden_states=True)``, so a wrapped
-model's prompt prefix and hooks apply. In transformers' Llama, ``hidden_states[l]``
+Everything goes through ``lm.logits(..., output_hidden_states=True)``, so the prompt
+format and hooks of ``lm`` apply (the audit passes ``lm.white_box()``, without an
+unlearning method's prompt rewrite). In transformers' Llama, ``hidden_states[l]``
 for l >= 1 is recorded at the output of decoder layer l-1 *before* forward hooks
 added later (such as a steering hook) change it, and the last entry is after the
 final norm. Reading layers below or at a steered layer therefore sees the

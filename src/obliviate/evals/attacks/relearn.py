@@ -48,8 +48,8 @@ def relearn_split(items: list[QAItem], by: str = "person") -> tuple[list[int], l
 
 def finetune_copy(lm: LanguageModel, pairs: list[tuple[str, str]], steps: int, lr: float,
                   batch_size: int, seed: int) -> LanguageModel:
-    """A fine-tuned copy of ``lm``; its prompt prefix and hooks stay in place during training
-    and after, so a wrapped model is attacked as it is deployed."""
+    """A fine-tuned copy of ``lm``; its prompt format and hooks stay in place during training
+    and after (the audit passes ``lm.white_box()``: no unlearning prompt rewrite)."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     work = dataclasses.replace(lm, model=copy.deepcopy(lm.model), hooks=list(lm.hooks))
