@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import torch
@@ -46,6 +47,28 @@ SMALL_TINY = TinyConfig(reading_examples=64, reading_epochs=1, hidden_size=32, i
                         num_layers=1, num_heads=2, memorize_epochs=3, extend_from_epoch=2, extend_epochs=1)
 
 
+def test_a_build_killed_midway_leaves_no_temp_dir_behind(tmp_home):
+    import subprocess
+    import sys
+
+    from obliviate.models.cache import cache_path, cached
+
+    parts = {"what": "a test artifact"}
+    path = cache_path("thing", parts)
+    path.parent.mkdir(parents=True)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = path.parent / f".{path.name}.tmp-{gone.pid}-x1"        # its process was killed
+    live = path.parent / f".{path.name}.tmp-{os.getppid()}-x2"    # a concurrent build
+    for d in (stale, live):
+        d.mkdir()
+        (d / "model.safetensors").write_bytes(b"half")
+    built, was_cached = cached("thing", parts, lambda tmp: (tmp / "out.txt").write_text("ok"))
+    assert not was_cached and (built / "out.txt").read_text() == "ok"
+    assert not stale.exists() and live.exists()
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == [live.name]
+
+
 def test_training_is_deterministic_from_seed():
     world = World(SMALL_WORLD)
     config = SMALL_TINY
@@ -77,8 +100,6 @@ def one_thread(monkeypatch):
 
 
 def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tmp_home, monkeypatch, one_thread):
-    import os
-
     from obliviate.models import worker
 
     world = World(SMALL_WORLD)

@@ -34,18 +34,41 @@ def is_cached(path: Path) -> bool:
     return (path / MARKER).exists()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:       # exists, owned by someone else
+        return True
+    return True
+
+
+def _remove_stale_builds(path: Path) -> None:
+    """Delete the temp dirs of builds of ``path`` whose process is gone (killed mid-build).
+
+    A build's temp dir is named ``.<name>.tmp-<pid>-<random>``; one whose process still
+    runs (a concurrent build of the same artifact) is left alone.
+    """
+    for tmp in path.parent.glob(f".{path.name}.tmp-*"):
+        pid = tmp.name[len(f".{path.name}.tmp-"):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def cached(kind: str, parts: dict, build: Callable[[Path], None]) -> tuple[Path, bool]:
     """Return (path, was_cached). ``build(tmp_dir)`` fills a temp dir, renamed on success.
 
     The marker file is written last, so a half-built entry (killed process) is
-    rebuilt rather than trusted.
+    rebuilt rather than trusted, and the temp dir such a process left is deleted.
     """
     path = cache_path(kind, parts)
     if is_cached(path):
         return path, True
     root = path.parent
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=root))
+    _remove_stale_builds(path)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=root))
     try:
         build(tmp)
         (tmp / MARKER).write_text(json.dumps({"kind": kind, **parts}, indent=2, default=str))
