@@ -218,6 +218,10 @@ def audit_outputs(outputs: dict[str, dict[str, AttackOutput]], forget: list[QAIt
     rhos = {a: residual_knowledge(u_out, reference[a], original_none, ref_none, config)
             for a, u_out in outputs["unlearned"].items()}
     decision, reason = verdict(rhos, config)
+    skipped = [a for a, out in outputs["unlearned"].items() if "prompt_rewrite" in out.detail]
+    if skipped:
+        reason += (f"; the white-box attacks ({', '.join(skipped)}) ran without the method's prompt "
+                   "rewrite, as someone holding the weights would")
     if not has_gold:
         reason += " [estimated against chance: no gold model]"
     report = {

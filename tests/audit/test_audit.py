@@ -94,6 +94,7 @@ def test_icul_is_suppression_because_white_box_attacks_skip_its_prompt_rewrite(o
     assert rho["none"] <= 0.3, rho            # through its prompt the knowledge looks gone ...
     assert rho["quantize_int8"] >= 0.9, rho   # ... but the weights hold it
     assert report["verdict"] == "suppression", report["verdict_reason"]
+    assert "without the method's prompt rewrite" in report["verdict_reason"]
 
 
 def test_relearn_control_gold_gains_nothing_on_half_b(baseline, splits):
