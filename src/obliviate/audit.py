@@ -49,11 +49,10 @@ from obliviate.errors import ObliviateError, RunNotFoundError
 from obliviate.evals.attacks import ATTACKS, AttackConfig, AttackOutput, get_attack
 from obliviate.models.load import LanguageModel
 
-REVEALING_ATTACKS = ("paraphrase", "jailbreak", "relearn", "quantize_int8", "quantize_int4",
-                     "logit_lens", "probe")
 # Attacks by someone holding the weights: they run on ``lm.white_box()``, without a prompt
 # rewrite an unlearning method puts in front of the model (in-context unlearning).
 WHITE_BOX_ATTACKS = ("relearn", "quantize_int8", "quantize_int4", "logit_lens", "probe")
+REVEALING_ATTACKS = ("paraphrase", "jailbreak", *WHITE_BOX_ATTACKS)
 NEEDS_GOLD = ("residual_knowledge (rho vs gold; estimated vs chance without it)",
               "attacks.*.gold", "relearn control (gold must not gain on half B)",
               "forget_quality")

@@ -304,8 +304,8 @@ def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = No
     whose steps are dominated by small ops. A worker prestarted with
     :func:`obliviate.models.worker.prestart` is taken first. ``on_local(k, path)`` is
     called as soon as this process has trained job k (not for a job found cached),
-    while the workers may still train (with this process's share of the cores). Returns ``(path, was_cached,
-    seconds)`` per job.
+    while the workers may still train (with this process's share of the cores).
+    Returns ``(path, was_cached, seconds)`` per job.
     """
     import os
     import tempfile
@@ -430,8 +430,9 @@ def _run_jobs(jobs: list[dict], on_local: Callable[[int, str], None] | None = No
 
 
 def _local_job(job: dict, report: Progress, on_fork: Callable[[str], None]) -> tuple[str, bool]:
-    """:func:`memorize_job` in this process, its RNG state left as found (its thread
-    count is). A failure names the job, as a worker's does.
+    """:func:`memorize_job` in this process, with the RNG state left as found
+    (``memorize_job`` leaves the thread count so). A failure names the job, as a
+    worker's does.
     """
     from obliviate.errors import ObliviateError
 
