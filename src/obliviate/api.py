@@ -19,8 +19,8 @@ from obliviate.data.schema import QAItem
 from obliviate.errors import EmptySplitError, ObliviateError
 from obliviate.evals.metrics import SplitMetrics, evaluate_split, forget_quality, model_utility
 from obliviate.methods.registry import build_config, get_method
-from obliviate.models.load import (LanguageModel, atomic_write_text, directory_hash, load_model,
-                                   save_model)
+from obliviate.models.load import LanguageModel, load_model, save_model
+from obliviate.files import atomic_write_text, directory_hash
 from obliviate.progress import progress_bar
 
 RUN_FILE = "run.json"

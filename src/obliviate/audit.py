@@ -108,7 +108,7 @@ def attack_model_cached(lm: LanguageModel, forget: list[QAItem], retain: list[QA
     import json
 
     from obliviate.models.cache import cache_key, obliviate_home
-    from obliviate.models.load import atomic_write_text, directory_hash
+    from obliviate.files import atomic_write_text, directory_hash
 
     if not lm.path or lm.wrapper or lm.hooks or lm.prompt_prefix:
         return attack_model(lm, forget, retain, config, progress)
@@ -272,7 +272,8 @@ def audit_run_dir(run_dir: str | Path, gold: str | Path | None = None, config: A
     keeping the fields already there). Returns the merged report.
     """
     from obliviate.data.formats import read_jsonl
-    from obliviate.models.load import directory_hash, load_model
+    from obliviate.models.load import load_model
+    from obliviate.files import directory_hash
     from obliviate.progress import progress_bar
     from obliviate.report import write_report
 

@@ -20,7 +20,8 @@ from obliviate.audit import AuditConfig, attack_model, attack_model_cached, audi
 from obliviate.data.world import World, WorldConfig
 from obliviate.errors import ObliviateError
 from obliviate.methods.registry import all_methods, get_method
-from obliviate.models.load import atomic_write_text, load_model
+from obliviate.models.load import load_model
+from obliviate.files import atomic_write_text
 from obliviate.models.tiny import TinyConfig, build_world_models
 from obliviate.progress import progress_bar
 

@@ -12,7 +12,8 @@ import torch
 from obliviate import __version__
 from obliviate.api import evaluate, summarize, unlearn
 from obliviate.data.world import World, WorldConfig
-from obliviate.models.load import directory_hash, load_model
+from obliviate.models.load import load_model
+from obliviate.files import directory_hash
 from obliviate.models.tiny import TinyConfig, build_world_models
 from obliviate.report import write_report
 

@@ -193,7 +193,7 @@ class Ledger:
         against; ``method`` and ``options`` are the defaults of ``ledger run``.
         """
         from obliviate.methods.registry import build_config, get_method
-        from obliviate.models.load import directory_hash
+        from obliviate.files import directory_hash
 
         root = Path(root)
         if (root / DB_FILE).exists():
@@ -371,7 +371,8 @@ class Ledger:
     def _apply(self, request: Request, retain: list[QAItem], config: LedgerRunConfig) -> Request:
         from obliviate.api import unlearn
         from obliviate.methods.registry import build_config, get_method
-        from obliviate.models.load import directory_hash, load_model, save_model
+        from obliviate.models.load import load_model, save_model
+        from obliviate.files import directory_hash
 
         method = config.method or self.setting("method")
         options = {**(self.setting("options") or {}), **config.options}
@@ -457,7 +458,7 @@ class Ledger:
 
         Returns ``{"ok": bool, "checks": [{name, expected, found, ok}]}``.
         """
-        from obliviate.models.load import directory_hash
+        from obliviate.files import directory_hash
 
         r = self.get(request_id)
         if r.status != "done":

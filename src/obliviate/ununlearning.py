@@ -32,7 +32,8 @@ from obliviate.data.schema import QAItem
 from obliviate.data.world import World, WorldConfig, compositional_question
 from obliviate.errors import ObliviateError, RunNotFoundError
 from obliviate.evals.metrics import mcq_accuracy
-from obliviate.models.load import LanguageModel, atomic_write_text
+from obliviate.models.load import LanguageModel
+from obliviate.files import atomic_write_text
 
 CONDITIONS = ("no_context", "in_context", "in_context_distractor",
               "compositional_no_context", "compositional_in_context")

@@ -12,7 +12,8 @@ from obliviate.api import unlearn
 from obliviate.data.formats import write_jsonl
 from obliviate.errors import EmptySplitError, ModelLoadError, ObliviateError, TrainingDivergedError
 from obliviate.evals.metrics import mcq_accuracy
-from obliviate.models.load import directory_hash, load_model
+from obliviate.models.load import load_model
+from obliviate.files import directory_hash
 
 
 @pytest.fixture(scope="module")

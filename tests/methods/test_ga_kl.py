@@ -7,7 +7,7 @@ from conftest import assert_removed
 
 from obliviate.api import unlearn
 from obliviate.methods import get_method
-from obliviate.models.load import directory_hash
+from obliviate.files import directory_hash
 
 
 @pytest.fixture(scope="module")

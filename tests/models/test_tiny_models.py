@@ -11,7 +11,8 @@ import torch
 from obliviate.data.world import World, WorldConfig
 from obliviate.errors import ModelLoadError
 from obliviate.evals.metrics import mcq_accuracy
-from obliviate.models.load import directory_hash, load_model
+from obliviate.models.load import load_model
+from obliviate.files import directory_hash
 from obliviate.models.tiny import TinyConfig, build_world_models, train_reading_base
 from obliviate.models.tokenizer import train_tokenizer
 

@@ -100,7 +100,7 @@ def certificate_cmd(directory: Path = typer.Argument(..., help="Ledger directory
                     out: Optional[Path] = typer.Option(None, help="Write the certificate here too.")) -> None:
     """Print a request's deletion certificate (JSON)."""
     from obliviate.ledger import Ledger
-    from obliviate.models.load import atomic_write_text
+    from obliviate.files import atomic_write_text
 
     text = json.dumps(Ledger(directory).certificate(request_id), indent=2)
     if out:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from obliviate.data.formats import write_jsonl
 from obliviate.data.world import World
-from obliviate.models.load import atomic_write_text
+from obliviate.files import atomic_write_text
 
 SCHEMA = """# obliviate world export
 

@@ -23,7 +23,7 @@ from obliviate.data.schema import QAItem
 from obliviate.data.world import qa_prompt
 from obliviate.guard.guard import Guard, GuardConfig
 from obliviate.guard.obfuscate import ALL_TRANSFORMS, obfuscate_name
-from obliviate.models.load import atomic_write_text
+from obliviate.files import atomic_write_text
 
 FORGET_KINDS = ("direct", "paraphrased", "in_context", "compositional", "obfuscated")
 OTHER_KINDS = ("retain", "neighbor", "holdout")

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from obliviate.models.load import replace_dir
+from obliviate.files import replace_dir
 
 MARKER = "obliviate_cache.json"
 

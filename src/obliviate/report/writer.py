@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from obliviate.api import to_jsonable
-from obliviate.models.load import atomic_write_text
+from obliviate.files import atomic_write_text
 
 MODEL_COLORS = {"original": "#4c72b0", "unlearned": "#dd8452", "gold": "#55a868"}
 
