@@ -81,7 +81,10 @@ class Guard:
             encoder = encoder or load_encoder()
             if encoder is not None:
                 references = sorted({t for i in forget for t in (i.context or i.paraphrased_answer, i.question) if t})
-                semantic = SemanticMatcher(encoder, references, config.threshold)
+                # Answer values are masked on both sides: a client that tries candidate
+                # answers in a prompt must get the same decision for each of them.
+                vocabulary = {o for i in [*forget, *retain] for o in i.options}
+                semantic = SemanticMatcher(encoder, references, config.threshold, mask_words=vocabulary)
         return cls(lexical, semantic, config)
 
     @property
@@ -101,9 +104,14 @@ class Guard:
             k += len(seg)
         return out
 
-    def check_many(self, texts: list[str]) -> list[GuardDecision]:
-        """One decision per text: lexical hits first, then the semantic threshold."""
-        lexical: list[LexicalHit | None] = [self.lexical.match(t) for t in texts]
+    def check_many(self, texts: list[str], answer_texts: list[str | None] | None = None) -> list[GuardDecision]:
+        """One decision per text: lexical hits first, then the semantic threshold.
+
+        ``answer_texts``: per text, the part the model wrote (its output), or None for a
+        prompt; only there do a forget person's answers count (see :mod:`.lexical`).
+        """
+        answer_texts = answer_texts or [None] * len(texts)
+        lexical: list[LexicalHit | None] = [self.lexical.match(t, a) for t, a in zip(texts, answer_texts)]
         scores = self.semantic_scores(texts)
         out = []
         for i, hit in enumerate(lexical):
@@ -126,7 +134,7 @@ class Guard:
         Read together, an ambiguous alias in the prompt ("Alara") and the forget
         person's answer in the output ("Lisbon") are caught even though each passes alone.
         """
-        return self.check(f"{prompt}\n{output}")
+        return self.check_many([f"{prompt}\n{output}"], [output])[0]
 
 
 @dataclass
@@ -147,15 +155,21 @@ class GuardedModel:
         if self.refusal is None:
             self.refusal = self.guard.config.refusal
 
-    def generate(self, prompts: list[str], max_new_tokens: int = 8) -> list[str]:
-        """Greedy completions, with refusals where the guard blocks the input or the output."""
-        decisions = self.guard.check_many(prompts)
+    def generate(self, prompts: list[str], max_new_tokens: int = 8,
+                 inputs: list[str] | None = None) -> list[str]:
+        """Greedy completions, with refusals where the guard blocks the input or the output.
+
+        ``inputs``: per prompt, the text the guard checks instead of the prompt (a chat's
+        whole conversation, of which the prompt is the part the model sees).
+        """
+        inputs = list(prompts) if inputs is None else list(inputs)
+        decisions = self.guard.check_many(inputs)
         allowed = [i for i, d in enumerate(decisions) if not d.blocked]
         outputs = [self.refusal] * len(prompts)
         records = [{"stage": "input", **d.to_dict()} for d in decisions]
         if allowed:
             generated = self.lm.generate([prompts[i] for i in allowed], max_new_tokens=max_new_tokens)
-            after = self.guard.check_many([f"{prompts[i]}\n{g}" for i, g in zip(allowed, generated)])
+            after = self.guard.check_many([f"{inputs[i]}\n{g}" for i, g in zip(allowed, generated)], list(generated))
             for i, g, d in zip(allowed, generated, after):
                 records[i] = {"stage": "output", **d.to_dict()}
                 outputs[i] = self.refusal if d.blocked else g

@@ -1,18 +1,31 @@
 """Lexical matcher: does a text name a forget entity, however it is written?
 
-Aliases of a forget person "Alara Orme":
-- the full name, also glued ("AlaraOrme") or spelled out ("A l a r a  O r m e");
-- the last name alone ("Ms. Orme", "Orme's"), unless it is part of another person's
-  full name ("Bren Orme" is a different person);
-- the first name alone, when no known non-forget person shares it;
-- a first name that other people share ("Alara") counts only together with an answer
-  string of that forget person ("Where was Alara born? Lisbon"). Answers are tied to
-  their entity: a retain person born in Lisbon is not blocked for sharing the city.
+A mention is resolved to the people it can refer to (forget people and the known,
+non-forget ones: the retain set), using the evidence in the whole text:
+- a full name ("Alara Orme"), also glued ("AlaraOrme") or spelled out ("A l a r a  O r m e"),
+  names that person; a known person named in full is never an alias of anyone else;
+- an initial narrows a name: "C. Frost" can be any Frost whose first name starts with C
+  (and "Parrin F." any Parrin whose last name starts with F), so "C. Frost" is not
+  "Parrin Frost";
+- a lone last name ("Ms. Orme", "Orme's") can be anyone with that last name; a lone first
+  name elsewhere in the text (another turn of a conversation) narrows it ("Alara ... Orme"),
+  and so does a person of that name named in full ("Tell me about Bren Orme. Where was Orme
+  born?" is about Bren Orme);
+- a lone first name is narrowed the same way by lone last names and full names;
+- a first name next to a known last name (or the reverse) that is no one's full name is
+  somebody else ("Kesti Orme" when only Kesti Brask and Alara Orme exist).
+The text is blocked when a mention can still refer to a forget person (an ambiguous lone
+last name blocks). The exception is an ambiguous lone first name ("Alara", when a retain
+Alara exists, or "Ember", also a prize): it blocks only together with one of that forget
+person's own answers *in the model's output* (``answer_text``), never in the prompt, so
+that trying candidate answers in a prompt tells the client nothing (see docs/guard.md,
+"Server"). Answers are tied to their entity: a retain person born in Lisbon is not blocked
+for sharing the city.
 
-Every comparison runs on the skeleton views of :mod:`obliviate.guard.normalize`, so
-case, separators, leetspeak, homoglyphs, zero-width and fullwidth characters do not
-hide a name. Known non-forget full names (the retain people) are masked first, so
-they never trigger an alias that they happen to share.
+Every text is matched in each of its decodings (:func:`obliviate.guard.normalize.decodings`:
+base64, hex, percent-encoding, rot13 and other shifts, reversed text, ...) and every
+comparison runs on the skeleton views of :mod:`obliviate.guard.normalize`, so case,
+separators, leetspeak, homoglyphs, zero-width and fullwidth characters do not hide a name.
 """
 
 from __future__ import annotations
@@ -23,9 +36,8 @@ from dataclasses import dataclass, field
 
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
-from obliviate.guard.normalize import fold, name_key, skeleton, views
+from obliviate.guard.normalize import COMMON_WORDS, ShiftIndex, decodings, fold, name_key, skeleton, views
 
-_MASK = "\x00"
 # Glued full names shorter than this are not searched in the separator-free view,
 # where a short string could arise by chance across word boundaries.
 MIN_COMPACT_NAME = 6
@@ -36,7 +48,8 @@ class LexicalHit:
     """Why a text was flagged: which entity, by which rule, on which matched form."""
 
     entity: str
-    rule: str  # full_name | last_name | first_name | first_name+answer
+    # full_name | last_name | initial+last_name | first+last | first_name | first_name+answer
+    rule: str
     matched: str
 
 
@@ -45,7 +58,6 @@ class _Entity:
     name: str
     key: tuple[str, ...]
     answers: list[str] = field(default_factory=list)
-    unambiguous_first: bool = False
 
     @property
     def first(self) -> str:
@@ -56,8 +68,17 @@ class _Entity:
         return self.key[-1]
 
 
-def _possessive(token: str) -> set[str]:
-    return {token, token + "s"}
+def _strip_possessive(token: str, names) -> str | None:
+    """``token`` as a name in ``names``, also when written as a possessive ("Ormes")."""
+    if token in names:
+        return token
+    if token.endswith("s") and token[:-1] in names:
+        return token[:-1]
+    return None
+
+
+def _is_initial(token: str) -> bool:
+    return len(token) == 1 and token.isalpha()
 
 
 class LexicalMatcher:
@@ -66,8 +87,9 @@ class LexicalMatcher:
     def __init__(self, forget_answers: dict[str, list[str]], known_names: list[str] | tuple[str, ...] = (),
                  reserved_words: set[str] | frozenset[str] = frozenset()):
         """``forget_answers``: forget entity -> its answer strings; ``known_names``: people
-        who must stay answerable (retain); ``reserved_words``: words never used as a
-        lone-first-name alias (e.g. answer vocabulary: "Ember" is a name and a prize)."""
+        who must stay answerable (retain); ``reserved_words``: words a lone first name is
+        never taken for without further evidence (e.g. answer vocabulary: "Ember" is a name
+        and a prize)."""
         if not forget_answers:
             raise ObliviateError("the guard needs at least one forget entity; the forget items have "
                                  "no `entity` field (set it to the person or subject each item is about)")
@@ -77,22 +99,24 @@ class LexicalMatcher:
             if not key:
                 raise ObliviateError(f"forget entity {name!r} has no letters or digits to match on")
             self.entities.append(_Entity(name, key, sorted({a for a in answers if a.strip()})))
-        forget_keys = {e.key for e in self.entities}
-        self.known_keys = {k for k in (name_key(n) for n in known_names) if len(k) >= 2 and k not in forget_keys}
-        all_keys = self.known_keys | {k for k in forget_keys if len(k) >= 2}
-        self.known_first = {k[0] for k in all_keys}
-        self.known_last = {k[-1] for k in all_keys}
-        known_first_nonforget = {k[0] for k in self.known_keys}
-        reserved = {skeleton(w) for w in reserved_words}
-        first_count = defaultdict(int)
-        for e in self.entities:
-            first_count[e.first] += 1
-        for e in self.entities:
-            e.unambiguous_first = (len(e.key) >= 2 and e.first not in known_first_nonforget
-                                   and first_count[e.first] == 1 and e.first not in reserved)
-        # Glued forms of known names, to mask "BrenOrme" as well as "Bren Orme".
-        self._known_glued = {"".join(k): k for k in self.known_keys}
-        self._known_lengths = sorted({len(k) for k in self.known_keys})
+        self.forget = {e.key: e for e in self.entities}
+        self.known_keys = {k for k in (name_key(n) for n in known_names) if len(k) >= 2 and k not in self.forget}
+        people = self.known_keys | {k for k in self.forget if len(k) >= 2}
+        self.by_first: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        self.by_last: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for k in people:
+            self.by_first[k[0]].add(k)
+            self.by_last[k[-1]].add(k)
+        self.known_first = set(self.by_first)
+        self.known_last = set(self.by_last)
+        self.reserved = {skeleton(w) for w in reserved_words}
+        self._full = set(people) | set(self.forget)
+        self._glued = {"".join(k): k for k in self._full}
+        self._lengths = sorted({len(k) for k in self._full}, reverse=True)
+        self._forget_tokens = {t for e in self.entities for t in (*e.key, "".join(e.key))}
+        # Caesar shifts are tried when they turn two words into names or common words.
+        name_words = {w for n in [*forget_answers, *known_names] for w in fold(n).split()}
+        self.shifts = ShiftIndex(COMMON_WORDS | name_words)
         self._answer_patterns = {
             e.name: [re.compile(r"(?<![a-z0-9])" + re.escape(fold(a)) + r"(?![a-z0-9])") for a in e.answers]
             for e in self.entities}
@@ -110,62 +134,122 @@ class LexicalMatcher:
         return cls(dict(answers), known, reserved_words=vocabulary)
 
     # ---- matching ----------------------------------------------------------------
-    def _mask_known(self, tokens: tuple[str, ...]) -> list[str]:
-        out = list(tokens)
-        for i, tok in enumerate(tokens):
-            if tok in self._known_glued or tok.removesuffix("s") in self._known_glued:
-                out[i] = _MASK
-                continue
-            for k in self._known_lengths:
-                span = tokens[i:i + k]
-                if len(span) == k and (span in self.known_keys
-                                       or (*span[:-1], span[-1].removesuffix("s")) in self.known_keys):
-                    out[i:i + k] = [_MASK] * k
-        return out
-
-    def _answers_in(self, entity: _Entity, folded: str) -> str | None:
+    def _answer_in(self, entity: _Entity, folded: str) -> str | None:
         for pattern, answer in zip(self._answer_patterns[entity.name], entity.answers):
             if pattern.search(folded):
                 return answer
         return None
 
-    def _scan(self, tokens: list[str], folded: str) -> LexicalHit | None:
+    def _hit(self, keys, rule: str, matched: str) -> LexicalHit | None:
+        forget = sorted(self.forget[k].name for k in keys if k in self.forget)
+        return LexicalHit(forget[0], rule, matched) if forget else None
+
+    def _scan(self, tokens: tuple[str, ...], answers: str | None) -> LexicalHit | None:
         n = len(tokens)
-        for e in self.entities:
-            k = len(e.key)
-            glued = "".join(e.key)
-            for i, tok in enumerate(tokens):
-                if tok == _MASK:
-                    continue
-                if tuple(tokens[i:i + k]) == e.key or (tuple(tokens[i:i + k - 1]) == e.key[:-1] and i + k - 1 < n
-                                                       and tokens[i + k - 1] in _possessive(e.last)):
-                    return LexicalHit(e.name, "full_name", " ".join(tokens[i:i + k]))
-                if tok in _possessive(glued):
-                    return LexicalHit(e.name, "full_name", tok)
-                if k < 2:
-                    continue
-                prev = tokens[i - 1] if i > 0 else ""
-                nxt = tokens[i + 1] if i + 1 < n else ""
-                if tok in _possessive(e.last) and prev not in self.known_first:
-                    return LexicalHit(e.name, "last_name", tok)
-                if tok in _possessive(e.first) and (nxt not in self.known_last or nxt.removesuffix("s") == e.last):
-                    if e.unambiguous_first:
-                        return LexicalHit(e.name, "first_name", tok)
-                    answer = self._answers_in(e, folded)
+        used = [False] * n
+        named: set[tuple[str, ...]] = set()  # people named in full
+        # 1. Full names (a forget one blocks; a known one is evidence and is used up).
+        for i, tok in enumerate(tokens):
+            if used[i]:
+                continue
+            glued = _strip_possessive(tok, self._glued)
+            if glued is not None:
+                key, width = self._glued[glued], 1
+            else:
+                key, width = None, 0
+                for k in self._lengths:
+                    span = tokens[i:i + k]
+                    if len(span) == k and ((*span[:-1], _strip_possessive(span[-1], {span[-1].removesuffix("s"),
+                                                                                    span[-1]})) in self._full):
+                        last = span[-1] if span in self._full else span[-1][:-1]
+                        key, width = (*span[:-1], last), k
+                        break
+            if key is None and i + 1 < n:
+                # Last name first ("Frost, Parrin"; also what reversing word order gives).
+                pair = (tokens[i + 1], tokens[i])
+                if pair in self._full:
+                    key, width = pair, 2
+            if key is None:
+                continue
+            if key in self.forget:
+                return LexicalHit(self.forget[key].name, "full_name", " ".join(tokens[i:i + width]))
+            named.add(key)
+            used[i:i + width] = [True] * width
+        free = [(j, t) for j, t in enumerate(tokens) if not used[j]]
+        lone_first = {f for _, t in free if (f := _strip_possessive(t, self.by_first)) is not None}
+        lone_last = {x for _, t in free if (x := _strip_possessive(t, self.by_last)) is not None}
+        # 2. Partial names, narrowed by the evidence around them.
+        for j, tok in free:
+            prev = tokens[j - 1] if j > 0 and not used[j - 1] else ""
+            nxt = tokens[j + 1] if j + 1 < n and not used[j + 1] else ""
+            last = _strip_possessive(tok, self.by_last)
+            if last is not None:
+                cands, rule = self.by_last[last], "last_name"
+                if _is_initial(prev):
+                    cands, rule = {k for k in cands if k[0][0] == prev}, "initial+last_name"
+                elif prev in self.by_first or nxt in self.by_first:
+                    # "Kesti Orme" (or "Orme, Kesti"): a first name next to it, so that person
+                    # or, when no one has that full name, somebody the guard does not know.
+                    cands = {k for k in cands if k[0] in (prev, nxt)}
+                else:
+                    by_first = {k for k in cands if k[0] in lone_first}
+                    if by_first:
+                        cands, rule = by_first, "first+last"
+                    else:
+                        cands = {k for k in cands if k in named} or cands
+                hit = self._hit(cands, rule, f"{prev} {tok}".strip())
+                if hit:
+                    return hit
+            first = _strip_possessive(tok, self.by_first)
+            if first is None or not any(k in self.forget for k in self.by_first[first]):
+                continue
+            cands, narrowed = self.by_first[first], True
+            if _is_initial(nxt):
+                cands = {k for k in cands if k[-1][0] == nxt}
+            elif nxt in self.by_last or prev in self.by_last:
+                cands = {k for k in cands if k[-1] in (prev, nxt)}  # "Rusa Lowry": someone else
+            else:
+                by_last = {k for k in cands if k[-1] in lone_last}
+                by_name = {k for k in cands if k in named}
+                cands = by_last or by_name or cands
+                narrowed = bool(by_last or by_name)
+            forget = [k for k in cands if k in self.forget]
+            if not forget:
+                continue
+            if len(forget) == len(cands) and (narrowed or first not in self.reserved):
+                return self._hit(forget, "first_name", tok)
+            if answers:
+                for k in forget:
+                    answer = self._answer_in(self.forget[k], answers)
                     if answer is not None:
-                        return LexicalHit(e.name, "first_name+answer", f"{tok} + {answer}")
+                        return LexicalHit(self.forget[k].name, "first_name+answer", f"{tok} + {answer}")
         return None
 
-    def match(self, text: str) -> LexicalHit | None:
-        """The first forget-entity mention in ``text``, or None."""
+    def _match_one(self, text: str, answers: str | None) -> LexicalHit | None:
         v = views(text)
         for e in self.entities:
             glued = "".join(e.key)
             if len(e.key) >= 2 and len(glued) >= MIN_COMPACT_NAME and glued in v.compact:
                 return LexicalHit(e.name, "full_name", glued)
-        folded = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
-        for tokens in v.token_views():
-            hit = self._scan(self._mask_known(tokens), folded)
+        token_views = v.token_views()
+        if not any(t in self._forget_tokens or t.removesuffix("s") in self._forget_tokens
+                   for tokens in token_views for t in tokens):
+            return None
+        for tokens in token_views:
+            hit = self._scan(tokens, answers)
+            if hit:
+                return hit
+        return None
+
+    def match(self, text: str, answer_text: str | None = None) -> LexicalHit | None:
+        """The first forget-entity mention in ``text`` or in any decoding of it, or None.
+
+        ``answer_text`` is the part of ``text`` the model wrote (its output): only there
+        does a forget person's answer count as evidence for an ambiguous first name.
+        """
+        answers = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(answer_text)).split()) if answer_text else None
+        for candidate in decodings(text, self.shifts):
+            hit = self._match_one(candidate, answers)
             if hit:
                 return hit
         return None

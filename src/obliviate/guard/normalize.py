@@ -139,3 +139,232 @@ def views(text: str) -> TextViews:
 def name_key(name: str) -> tuple[str, ...]:
     """A name as the token tuple the matcher compares against (skeleton form)."""
     return tuple(_NON_WORD.sub(" ", skeleton(name)).split())
+
+
+# ---- decodings: every reading of a text under a transformation a model can undo ------------
+# An attacker need not hide the name's letters: a model reads base64, hex, percent-encoding,
+# HTML entities, backslash escapes, character codes, Morse, spelling alphabets, rot13 and other
+# shifts, and reversed text. ``decodings`` returns the text and each such reading of it (the
+# decoded run put back in place, so the rest of the prompt stays around it), applied twice so
+# that chains (base64 of rot13, reversed base64) come out too. Decoders are written for their
+# class (any run that parses as base64, any run of numbers that reads as character codes in
+# base 2, 8, 10 or 16, any Caesar shift that turns words into names or common words), not for
+# the examples in obfuscate.py.
+
+import base64 as _base64  # noqa: E402
+import binascii as _binascii  # noqa: E402
+import codecs as _codecs  # noqa: E402
+import html as _html  # noqa: E402
+import urllib.parse as _urlparse  # noqa: E402
+
+_B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_HEX_RUN = re.compile(r"(?<![0-9A-Za-z])(?:(?:0x|\\x)?[0-9a-fA-F]{2}[\s:,-]?){4,}")
+_NUMBER_RUN = re.compile(r"\b\d{1,8}(?:[\s,;:-]+\d{1,8}){2,}\b")
+_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
+_BACKSLASH = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{2,3}|N\{[^}]+\})")
+_MORSE_RUN = re.compile(r"(?:[.\-·•_]{1,7}(?:\s+|\s*/\s*|\s*\|\s*)){2,}[.\-·•_]{1,7}")
+_WORD = re.compile(r"[A-Za-z]+")
+_MORSE_TABLE = {
+    ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h",
+    "..": "i", ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p",
+    "--.-": "q", ".-.": "r", "...": "s", "-": "t", "..-": "u", "...-": "v", ".--": "w", "-..-": "x",
+    "-.--": "y", "--..": "z", "-----": "0", ".----": "1", "..---": "2", "...--": "3", "....-": "4",
+    ".....": "5", "-....": "6", "--...": "7", "---..": "8", "----.": "9", "..--..": "?", ".-.-.-": ".",
+    "--..--": ",", ".----.": "'"}
+# Spelling alphabets (NATO/ICAO and the common variants): a run of these words spells letters.
+_SPELLING = {w: w[0] for w in (
+    "alfa alpha bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima mike "
+    "november oscar papa quebec romeo sierra tango uniform victor whiskey whisky xray x-ray yankee "
+    "zulu").split()}
+# Function words of English questions: a Caesar shift that produces two of them (or names)
+# is a reading worth matching.
+COMMON_WORDS = frozenset(
+    "the a an of in on at to is was were are who whom whose what which where when why how did does do "
+    "born name person and or for with from about tell me this that his her their answer question "
+    "work works worked prize book books plays pet color".split())
+MAX_DECODINGS = 48
+
+
+def _printable(text: str) -> bool:
+    """A decoding that reads as text: almost all printable, with some letters."""
+    if not text or sum(ch.isalpha() for ch in text) < 2:
+        return False
+    ok = sum(ch.isprintable() or ch in "\n\t" for ch in text)
+    return ok >= 0.9 * len(text)
+
+
+def _bytes_text(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if _printable(text) else None
+
+
+def _b64(run: str) -> list[str]:
+    out = []
+    body = run.rstrip("=")
+    for alt in (None, b"-_"):
+        try:
+            data = _base64.b64decode(body + "=" * (-len(body) % 4), altchars=alt, validate=True)
+        except (ValueError, _binascii.Error):
+            continue
+        text = _bytes_text(data)
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def _hex(run: str) -> str | None:
+    digits = re.sub(r"0x|\\x|[\s:,-]", "", run)
+    if len(digits) % 2 or len(digits) < 8:
+        return None
+    try:
+        return _bytes_text(bytes.fromhex(digits))
+    except ValueError:
+        return None
+
+
+def _numbers(run: str) -> list[str]:
+    """A run of numbers read as character codes (bases 2, 8, 10, 16) or letter positions (a=1)."""
+    words = [w for w in re.split(r"\s*[,;]\s*|\s{2,}|\s*/\s*", run.strip()) if w] if "-" in run else [run]
+    groups = [[t for t in re.split(r"[\s,;:-]+", w) if t] for w in words]
+    flat = [t for g in groups for t in g]
+    out = []
+    for base in (2, 8, 10, 16):
+        try:
+            codes = [int(t, base) for t in flat]
+        except ValueError:
+            continue
+        if base == 2 and not all(len(t) >= 7 for t in flat):
+            continue
+        if all(9 <= c < 0x110000 for c in codes):
+            text = "".join(chr(c) for c in codes)
+            if _printable(text) and sum(ch.isalpha() for ch in text) >= 0.5 * len(text.replace(" ", "")):
+                out.append(text)
+    # Letter positions: "16-1-18 6-18" (letters joined by -, words by spaces) or one code per letter.
+    by_word = [g for g in (re.split(r"[-.]", w) for w in run.split()) if g]
+    if all(t.isdigit() and 1 <= int(t) <= 26 for g in by_word for t in g):
+        out.append(" ".join("".join(chr(96 + int(t)) for t in g) for g in by_word))
+    return out
+
+
+def _morse(run: str) -> str | None:
+    words = re.split(r"\s*[/|]\s*|\s{3,}", run.replace("·", ".").replace("•", ".").replace("_", "-").strip())
+    letters = [[_MORSE_TABLE.get(code) for code in w.split()] for w in words]
+    if any(c is None for w in letters for c in w):
+        return None
+    return " ".join("".join(w) for w in letters)
+
+
+def _spelled(text: str) -> list[str]:
+    """Runs of spelling-alphabet words ("Papa-Alfa-Romeo") as the letters they spell."""
+    out = []
+    tokens = re.split(r"(\s*/\s*|\s+|-)", text)
+    run, words, found = [], [], False
+    for tok in tokens + [" END "]:
+        word = tok.strip().lower()
+        if word in _SPELLING:
+            run.append(_SPELLING[word])
+        elif tok.strip() in ("", "-"):
+            continue
+        elif tok.strip() == "/" and run:
+            words.append("".join(run))
+            run = []
+        else:
+            if run:
+                words.append("".join(run))
+                run = []
+            if len("".join(words)) >= 3:
+                out.append(" ".join(words))
+                found = True
+            words = []
+    return out if found else []
+
+
+def _shift(text: str, k: int) -> str:
+    return "".join(chr((ord(c) - 97 + k) % 26 + 97) if "a" <= c <= "z" else
+                   chr((ord(c) - 65 + k) % 26 + 65) if "A" <= c <= "Z" else c for c in text)
+
+
+def _signature(word: str) -> tuple[int, ...]:
+    return tuple((ord(b) - ord(a)) % 26 for a, b in zip(word, word[1:]))
+
+
+class ShiftIndex:
+    """Caesar shifts that turn words of a text into known words (names, common words)."""
+
+    def __init__(self, words) -> None:
+        self.index: dict[tuple[int, ...], set[str]] = {}
+        for w in {w.lower() for w in words if len(w) >= 2 and w.isascii() and w.isalpha()}:
+            self.index.setdefault(_signature(w), set()).add(w)
+
+    def shifts(self, text: str, min_hits: int = 2) -> list[int]:
+        votes: dict[int, int] = {}
+        for word in {w.lower() for w in _WORD.findall(text) if len(w) >= 2}:
+            for target in self.index.get(_signature(word), ()):
+                k = (ord(target[0]) - ord(word[0])) % 26
+                if k:
+                    votes[k] = votes.get(k, 0) + 1
+        return sorted((k for k, v in votes.items() if v >= min_hits), key=lambda k: -votes[k])[:3]
+
+
+def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
+    out: list[str] = []
+
+    def add(t: str | None) -> None:
+        if t and t != text and t not in out:
+            out.append(t)
+
+    if "&" in text:
+        add(_html.unescape(text))
+    if _PERCENT.search(text):
+        add(_urlparse.unquote(text))
+        add(_urlparse.unquote_plus(text))
+    if _BACKSLASH.search(text):
+        try:
+            add(_codecs.decode(text.encode("latin-1", "backslashreplace"), "unicode_escape"))
+        except (UnicodeDecodeError, ValueError):
+            pass
+    for m in _B64_RUN.finditer(text):
+        for decoded in _b64(m.group(0)):
+            add(text[:m.start()] + decoded + text[m.end():])
+    for m in _HEX_RUN.finditer(text):
+        decoded = _hex(m.group(0))
+        if decoded:
+            add(text[:m.start()] + decoded + text[m.end():])
+    for m in _NUMBER_RUN.finditer(text):
+        for decoded in _numbers(m.group(0)):
+            add(text[:m.start()] + decoded + text[m.end():])
+    for m in _MORSE_RUN.finditer(text):
+        decoded = _morse(m.group(0))
+        if decoded:
+            add(text[:m.start()] + decoded + text[m.end():])
+    for spelled in _spelled(text):
+        add(f"{text}\n{spelled}")
+    # Letter-order and letter-substitution readings of the whole text.
+    add(text[::-1])
+    add(" ".join(w[::-1] for w in text.split()))
+    for k in (shifts.shifts(text) if shifts is not None else ()):
+        add(_shift(text, k))
+    return out
+
+
+def decodings(text: str, shifts: ShiftIndex | None = None, depth: int = 2,
+              limit: int = MAX_DECODINGS) -> list[str]:
+    """``text`` first, then its readings under model-readable encodings (see above).
+
+    ``shifts`` proposes Caesar shifts (those that map words onto names or common words);
+    without it no shift is tried. ``depth`` 2 undoes a chain of two encodings.
+    """
+    seen = [text]
+    frontier = [text]
+    for _ in range(depth):
+        nxt = []
+        for t in frontier:
+            for d in _decode_once(t, shifts):
+                if d not in seen and len(seen) < limit:
+                    seen.append(d)
+                    nxt.append(d)
+        frontier = nxt
+    return seen

@@ -11,6 +11,7 @@ to the lexical matcher alone and says so once.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import warnings
 from pathlib import Path
@@ -110,19 +111,26 @@ def load_encoder(path: str | os.PathLike | None = None) -> SentenceEncoder | Non
 class SemanticMatcher:
     """Max cosine similarity of a text to a set of reference texts (the forget facts)."""
 
-    def __init__(self, encoder: SentenceEncoder, references: list[str], threshold: float = DEFAULT_THRESHOLD):
+    def __init__(self, encoder: SentenceEncoder, references: list[str], threshold: float = DEFAULT_THRESHOLD,
+                 mask_words: set[str] | frozenset[str] = frozenset()):
+        """``mask_words`` (answer values) are replaced by one placeholder in the references
+        and in every scored text, so that the score does not depend on which of them a
+        text contains: trying each candidate answer in a prompt gets the same score."""
         if not references:
             raise ValueError("the semantic matcher needs at least one reference text")
         self.encoder = encoder
         self.references = list(references)
         self.threshold = threshold
+        words = sorted({fold(w).strip() for w in mask_words if w.strip()}, key=len, reverse=True)
+        self._mask = (re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, words)) + r")(?![\w])")
+                      if words else None)
         self._reference_embeddings = encoder.encode([self._prepare(t) for t in self.references])
 
-    @staticmethod
-    def _prepare(text: str) -> str:
+    def _prepare(self, text: str) -> str:
         # Homoglyphs and fullwidth forms become word pieces the encoder never saw in
         # training; folding them first keeps similarity meaningful under obfuscation.
-        return fold(text)
+        text = fold(text)
+        return self._mask.sub("something", text) if self._mask is not None else text
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """For each text, the highest cosine similarity to any reference."""
