@@ -185,8 +185,9 @@ class LexicalMatcher:
             last = _strip_possessive(tok, self.by_last)
             if last is not None:
                 cands, rule = self.by_last[last], "last_name"
-                if _is_initial(prev):
-                    cands, rule = {k for k in cands if k[0][0] == prev}, "initial+last_name"
+                if _is_initial(prev) or _is_initial(nxt):  # "C. Frost", "Frost, C."
+                    initial = prev if _is_initial(prev) else nxt
+                    cands, rule = {k for k in cands if k[0][0] == initial}, "initial+last_name"
                 elif prev in self.by_first or nxt in self.by_first:
                     # "Kesti Orme" (or "Orme, Kesti"): a first name next to it, so that person
                     # or, when no one has that full name, somebody the guard does not know.
@@ -204,8 +205,9 @@ class LexicalMatcher:
             if first is None or not any(k in self.forget for k in self.by_first[first]):
                 continue
             cands, narrowed = self.by_first[first], True
-            if _is_initial(nxt):
-                cands = {k for k in cands if k[-1][0] == nxt}
+            if _is_initial(nxt) or _is_initial(prev):  # "Parrin F.", "F. Parrin"
+                initial = nxt if _is_initial(nxt) else prev
+                cands = {k for k in cands if k[-1][0] == initial}
             elif nxt in self.by_last or prev in self.by_last:
                 cands = {k for k in cands if k[-1] in (prev, nxt)}  # "Rusa Lowry": someone else
             else:

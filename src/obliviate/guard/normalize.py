@@ -157,7 +157,7 @@ import codecs as _codecs  # noqa: E402
 import html as _html  # noqa: E402
 import urllib.parse as _urlparse  # noqa: E402
 
-_B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{4,}={0,2}")
 _HEX_RUN = re.compile(r"(?<![0-9A-Za-z])(?:(?:0x|\\x)?[0-9a-fA-F]{2}[\s:,-]?){4,}")
 _NUMBER_RUN = re.compile(r"\b\d{1,8}(?:[\s,;:-]+\d{1,8}){2,}\b")
 _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
@@ -210,6 +210,10 @@ def _b64(run: str) -> list[str]:
         except (ValueError, _binascii.Error):
             continue
         text = _bytes_text(data)
+        # Any word of four letters parses as base64: a short run counts only when it
+        # decodes to letters (a name), not to the printable noise that many words give.
+        if text and len(run) < 12 and not re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", text):
+            continue
         if text and text not in out:
             out.append(text)
     return out
@@ -263,7 +267,7 @@ def _spelled(text: str) -> list[str]:
     tokens = re.split(r"(\s*/\s*|\s+|-)", text)
     run, words, found = [], [], False
     for tok in tokens + [" END "]:
-        word = tok.strip().lower()
+        word = re.sub(r"[^\w]", "", tok).lower()
         if word in _SPELLING:
             run.append(_SPELLING[word])
         elif tok.strip() in ("", "-"):
