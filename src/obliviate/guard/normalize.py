@@ -31,6 +31,14 @@ HOMOGLYPHS = {
     "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŀ": "l", "ƒ": "f", "ß": "ss",
 }
 
+# Capital look-alikes map before case folding: Greek "Ν" (nu) looks like N, its lower case
+# "ν" like v, so folding first would read "Νash" as "vash".
+UPPER_HOMOGLYPHS = {
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H",
+    "О": "O", "Р": "P", "С": "C", "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q",
+    "Ԝ": "W", "Ү": "Y", "Ӏ": "I"}
+
 # Leetspeak: digits and symbols standing for letters. Ambiguous ones ("1" is i or l)
 # map to a letter class below, so the table needs one entry per symbol.
 LEET_DIGITS = {"0": "o", "1": "i", "2": "z", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t",
@@ -61,7 +69,7 @@ def fold(text: str) -> str:
     text = strip_invisible(unicodedata.normalize("NFKC", text))
     # NFKD splits accented letters into base + combining mark; drop the marks.
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    text = text.casefold()
+    text = "".join(UPPER_HOMOGLYPHS.get(ch, ch) for ch in text).casefold()
     return "".join(HOMOGLYPHS.get(ch, ch) for ch in text)
 
 
