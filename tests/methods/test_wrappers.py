@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from obliviate.errors import ModelLoadError
-from obliviate.methods.wrappers import find_mentions
+from obliviate.models.artifact import find_mentions
 from obliviate.models.load import WRAPPER_FILE, load_model
 
 
