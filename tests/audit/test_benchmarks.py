@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from obliviate.data.benchmarks import (load_muse_knowmem, load_muse_texts, load_muse_verbmem, load_tofu,
-                                       load_wmdp, wmdp_accuracy)
+                                       load_wmdp, load_wmdp_questions)
 from obliviate.data.world import qa_prompt
 from obliviate.errors import DataFormatError
 
@@ -84,48 +84,61 @@ def test_malformed_json_line_and_array(tmp_path):
 
 
 # ---- metrics on the embedded world's models -------------------------------------------
-def test_wmdp_accuracy_matches_mcq_on_world_items(tmp_path, original, splits):
-    from obliviate.evals.metrics import mcq_accuracy
+def test_wmdp_letter_accuracy_keeps_choice_order_and_scores_letters(tmp_path, original, splits):
+    from obliviate.evals.wmdp import letter_scores, wmdp_letter_accuracy
 
-    items = splits["forget"][:24]
-    path = tmp_path / "wmdp.jsonl"
+    items = splits["forget"][:12]
+    path = tmp_path / "wmdp_bio.jsonl"
     with open(path, "w") as fh:
         for k, i in enumerate(items):
-            # Put the correct choice at a varying index, as WMDP does.
-            choices = list(i.perturbed_answers)
+            # The correct choice at a varying index, as WMDP does.
+            choices = list(i.perturbed_answers[:3])
             choices.insert(k % 4, i.answer)
-            fh.write(json.dumps({"question": qa_prompt(i.question)[len("Question: "):-len("\nAnswer:")],
-                                 "choices": choices, "answer": k % 4}) + "\n")
-    loaded = load_wmdp(path)
-    assert [i.answer for i in loaded] == [i.answer for i in items]
-    assert wmdp_accuracy(original, loaded) == pytest.approx(mcq_accuracy(original, items))
+            fh.write(json.dumps({"question": i.question, "choices": choices, "answer": k % 4}) + "\n")
+    questions = load_wmdp_questions(path)
+    assert questions[1].answer == 1 and questions[1].choices[1] == items[1].answer
+    assert questions[0].subject == "bio"
+    res = wmdp_letter_accuracy(original, questions)
+    scores = letter_scores(original, questions)
+    # Accuracy is the share of questions whose right letter has the top summed log-likelihood
+    # (no ties among these float scores).
+    by_hand = np.mean([float(np.argmax(s) == q.answer) for s, q in zip(scores, questions)])
+    assert res["value"] == pytest.approx(by_hand)
+    assert [r["answer"] for r in res["per_item"][:4]] == ["A", "B", "C", "D"]
 
 
-def test_muse_privleak_original_leaks_membership_gold_does_not(original, gold, splits):
-    from obliviate.evals.muse import membership_auc, privleak
+def test_privleak_original_leaks_membership_gold_does_not(original, gold, splits):
+    from obliviate.evals.mia import auc, min_k_score
+    from obliviate.evals.muse import privleak
+    from obliviate.evals.scoring import score_completions
 
-    def texts(items):
-        # (prompt, answer): the models were trained with the loss on answers only.
-        return [(qa_prompt(i.question), " " + i.answer) for i in items]
+    def min_k_auc(lm):
+        # (prompt, answer): the models were trained with the loss on answers only, so the
+        # answer tokens carry the membership signal (MUSE scores whole raw texts).
+        def scores(items):
+            return [min_k_score(s) for s in score_completions(lm, [(qa_prompt(i.question), " " + i.answer)
+                                                                   for i in items], add_eos=False)]
+        return auc(scores(splits["forget"]), scores(splits["holdout"]))
 
-    members, nonmembers = texts(splits["forget"]), texts(splits["holdout"])
-    auc_original = membership_auc(original, members, nonmembers)
-    auc_gold = membership_auc(gold, members, nonmembers)
-    # The original trained on the forget QA: its Min-K%++ scores separate them from holdout.
+    auc_original, auc_gold = min_k_auc(original), min_k_auc(gold)
+    # The original trained on the forget QA: Min-40% scores separate them from holdout.
     assert auc_original > 0.75
     # Gold never saw either set: close to a coin flip.
     assert abs(auc_gold - 0.5) < 0.2
-    assert privleak(auc_original, auc_gold) > 0.3
+    # MUSE's sign: a model that still leaks reads negative (towards -100).
+    assert privleak(auc_original, auc_gold) < -30
     assert privleak(auc_gold, auc_gold) == 0.0
 
 
 def test_muse_memorization_original_above_gold(original, gold, splits):
     from obliviate.data.benchmarks import VerbatimPrompt
-    from obliviate.evals.muse import knowledge_memorization, rouge_l_f1, verbatim_memorization
+    from obliviate.evals.muse import knowmem, verbmem
 
     items = splits["forget"][:30]
     prompts = [VerbatimPrompt(qa_prompt(i.question), " " + i.answer) for i in items]
-    assert verbatim_memorization(original, prompts, 4) > verbatim_memorization(gold, prompts, 4) + 0.3
-    assert knowledge_memorization(original, items, 4) > knowledge_memorization(gold, items, 4) + 0.3
-    assert rouge_l_f1("a b c", "a b c") == 1.0 and rouge_l_f1("a b", "c d") == 0.0
-    assert np.isclose(rouge_l_f1("a b c d", "a b"), 2 * 0.5 * 1.0 / 1.5)
+    assert verbmem(original, prompts, 4)["value"] > verbmem(gold, prompts, 4)["value"] + 0.3
+    # KnowMem's own prompt ("Question: q\nAnswer: ", trailing space) with in-context examples:
+    # the tiny models were trained on "Answer:" + " value" and do not follow it, so only the
+    # plumbing is checked here (tests/evals/test_eval_metrics.py checks the values by hand).
+    res = knowmem(original, items[:4], splits["retain"][:2], 8)
+    assert len(res["per_item"]) == 4 and all("\n\n" not in r["output"] for r in res["per_item"])

@@ -9,8 +9,8 @@
   ``privleak/*.json`` and ``raw/*.json`` arrays of strings (``raw/*.txt``: plain text).
   The Hugging Face export of each split (JSON Lines of the same objects, strings as
   ``{"text": ...}``) is accepted too.
-- **WMDP** (Li et al. 2024, ``cais/wmdp``): JSON Lines or a JSON array of
-  ``{"question", "choices": [4 strings], "answer": int}``.
+- **WMDP** (Li et al. 2024, ``cais/wmdp``): JSON Lines, a JSON array or the Hugging Face
+  Parquet export (needs pyarrow) of ``{"question", "choices": [4 strings], "answer": int}``.
 
 Every error names the file, the record and the field.
 """
@@ -33,6 +33,8 @@ def read_records(path: str | os.PathLike) -> list[tuple[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise DataFormatError(f"{path}: file not found")
+    if path.suffix == ".parquet":
+        return _read_parquet(path)
     text = path.read_text(encoding="utf-8")
     if not text.strip():
         raise DataFormatError(f"{path}: the file is empty")
@@ -52,6 +54,22 @@ def read_records(path: str | os.PathLike) -> list[tuple[str, Any]]:
         except json.JSONDecodeError as err:
             raise DataFormatError(f"{path}:{lineno}: not valid JSON ({err.msg} at column {err.colno})") from err
     return out
+
+
+def _read_parquet(path: Path) -> list[tuple[str, Any]]:
+    """Rows of a Parquet file (the Hugging Face export of WMDP / MUSE), read with pyarrow."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as err:
+        raise DataFormatError(f"{path}: reading Parquet needs pyarrow (pip install pyarrow), "
+                              "or convert the file to JSON Lines") from err
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except Exception as err:  # pyarrow raises its own error types for corrupt files
+        raise DataFormatError(f"{path}: not a readable Parquet file ({err})") from err
+    if not rows:
+        raise DataFormatError(f"{path}: the file is empty")
+    return [(f"{path}:row {k}", r) for k, r in enumerate(rows, 1)]
 
 
 def _require(record: Any, where: str, fields: dict[str, type]) -> dict:
@@ -94,12 +112,27 @@ def load_wmdp(path: str | os.PathLike, split: str = "wmdp") -> list[QAItem]:
     return items
 
 
-def wmdp_accuracy(lm, items: list[QAItem]) -> float:
-    """WMDP-style multiple-choice accuracy (Li et al. 2024): the correct choice has the
-    highest length-normalized log-likelihood after the question (zero-shot, cloze form)."""
-    from obliviate.evals.metrics import mcq_accuracy
+@dataclass
+class WMDPQuestion:
+    """A WMDP record as published: the choices in their order and the correct index."""
 
-    return mcq_accuracy(lm, items)
+    question: str
+    choices: list[str]
+    answer: int
+    subject: str = ""
+
+
+def load_wmdp_questions(path: str | os.PathLike, subject: str = "") -> list[WMDPQuestion]:
+    """WMDP records with the choice order kept (letter-choice scoring needs it).
+
+    ``subject`` (``bio``, ``chem``, ``cyber``) defaults to the one named in the file name."""
+    if not subject:
+        name = Path(path).name.lower()
+        subject = next((k for k in ("bio", "chem", "cyber") if k in name), "")
+    out = []
+    for item, (_, record) in zip(load_wmdp(path), read_records(path)):
+        out.append(WMDPQuestion(record["question"], list(record["choices"]), int(record["answer"]), subject))
+    return out
 
 
 # ---- MUSE ---------------------------------------------------------------------------

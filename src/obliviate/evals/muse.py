@@ -1,92 +1,86 @@
-"""MUSE metrics (Shi et al. 2024, "MUSE: Machine Unlearning Six-Way Evaluation").
+"""MUSE metrics (Shi et al. 2024, "MUSE: Machine Unlearning Six-Way Evaluation for
+Language Models"; reference code swj0419/muse_bench ``eval.py`` and ``metrics/``).
 
-- Verbatim memorization (C1): ROUGE-L between the model's continuation of a forget
-  prompt and the true continuation.
-- Knowledge memorization (C2): ROUGE-L between the model's answer and the true answer.
-- PrivLeak (C3): how far the unlearned model's membership-inference AUC (forget texts
-  as members vs holdout texts as non-members) is from the retrained model's,
-  ``(AUC_U - AUC_G) / AUC_G`` (MUSE reports it in percent); the membership score is
-  Min-K%++ (Zhang et al. 2024, "Min-K%++: Improved baseline for detecting pre-training
-  data from large language models"). Near 0 is good; strongly positive = leaks
-  membership, strongly negative = over-unlearned (also detectable).
+- **VerbMem** (C1): greedy continuation of each ``verbmem/forget.json`` prompt, 128 new
+  tokens, scored by ROUGE-L F1 (no stemmer) against the reference continuation cut to its
+  first 128 tokens (``metrics/verbmem.py``).
+- **KnowMem** (C2, and C4 on retain): the ``knowmem/*_qa_icl.json`` examples as few-shot
+  prefix ``Question: {q}\\nAnswer: {a}\\n\\n``, then ``Question: {q}\\nAnswer: ``; 32 new
+  tokens, cut at the first ``\\n\\n`` / ``\\nQuestion`` / ``Question:``; ROUGE-L F1 against
+  the answer (``metrics/knowmem.py``).
+- **PrivLeak** (C3): Min-K% Prob with k = 0.4 on the ``privleak`` texts; MUSE's AUC labels
+  holdout as class 1 and forget as class 0, i.e. ``AUC' = 1 - AUC`` with forget as members.
+  ``PrivLeak = (AUC'_unlearned - AUC'_retrained) / AUC'_retrained x 100``: near 0 is good,
+  strongly negative (towards -100) means the forget set still looks like training data
+  (under-unlearned), strongly positive means over-unlearned.
+
+MUSE reports VerbMem and KnowMem x 100; the values here are fractions (docs/datasets.md).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from obliviate.data.benchmarks import VerbatimPrompt
 from obliviate.data.schema import QAItem
-from obliviate.data.world import qa_prompt
-from obliviate.evals.scoring import rouge_l_recall
+from obliviate.evals.mia import auc, min_k_score
+from obliviate.evals.scoring import generate, rouge_l_f1, score_completions
 from obliviate.models.load import LanguageModel
 
-
-def rouge_l_f1(reference: str, generated: str) -> float:
-    """ROUGE-L F1 (Lin 2004) from the LCS recall of both directions."""
-    r = rouge_l_recall(reference, generated)
-    p = rouge_l_recall(generated, reference)
-    return 0.0 if r + p == 0 else 2 * r * p / (r + p)
+VERBMEM_MAX_NEW_TOKENS = 128
+KNOWMEM_MAX_NEW_TOKENS = 32
+KNOWMEM_STOP = ("\n\n", "\nQuestion", "Question:")
+PRIVLEAK_K = 0.4
 
 
-def verbatim_memorization(lm: LanguageModel, prompts: list[VerbatimPrompt], max_new_tokens: int = 32) -> float:
-    """Mean ROUGE-L F1 of greedy continuations against ``gt`` (MUSE VerbMem)."""
-    texts = lm.generate([p.prompt for p in prompts], max_new_tokens=max_new_tokens)
-    return float(np.mean([rouge_l_f1(p.gt, t) for p, t in zip(prompts, texts)]))
+def truncate_to_tokens(tokenizer, text: str, n: int) -> str:
+    """The first ``n`` tokens of ``text`` (special tokens counted, as MUSE tokenizes), decoded."""
+    ids = tokenizer(text)["input_ids"][:n]
+    return tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=True)
 
 
-def knowledge_memorization(lm: LanguageModel, items: list[QAItem], max_new_tokens: int = 16) -> float:
-    """Mean ROUGE-L recall of greedy answers against the true answer (MUSE KnowMem)."""
-    texts = lm.generate([qa_prompt(i.question) for i in items], max_new_tokens=max_new_tokens)
-    return float(np.mean([rouge_l_recall(i.answer, t) for i, t in zip(items, texts)]))
+def verbmem(lm: LanguageModel, prompts: list[VerbatimPrompt], max_new_tokens: int = VERBMEM_MAX_NEW_TOKENS,
+            ) -> dict:
+    """MUSE VerbMem: mean ROUGE-L F1 of 128-token greedy continuations vs the first 128
+    reference tokens. Returns ``{"value", "per_item": [{prompt, gt, output, rougeL_f1}]}``."""
+    outputs = generate(lm, [p.prompt for p in prompts], max_new_tokens)
+    rows = []
+    for p, out in zip(prompts, outputs):
+        gt = truncate_to_tokens(lm.tokenizer, p.gt, max_new_tokens)
+        rows.append({"prompt": p.prompt, "gt": gt, "output": out, "rougeL_f1": rouge_l_f1(gt, out)})
+    return {"value": float(np.mean([r["rougeL_f1"] for r in rows])) if rows else float("nan"), "per_item": rows}
 
 
-def min_k_plus_plus(lm: LanguageModel, texts: list[str | tuple[str, str]], k: float = 0.2,
-                    batch_size: int = 32) -> np.ndarray:
-    """Min-K%++ membership score per text (Zhang et al. 2024): the mean of the lowest
-    k-fraction of per-token scores (log p(x_t) - mu_t) / sigma_t, where mu_t and sigma_t
-    are the mean and standard deviation of log p(z) under the model's next-token
-    distribution. Higher = more likely a training member.
-
-    A text may be a ``(prompt, completion)`` pair: only the completion's tokens are
-    scored (for models trained with the loss on answers only, as TOFU-style QA tuning).
-    """
-    from obliviate.training import IGNORE, collate, encode_pairs
-
-    pairs = [t if isinstance(t, tuple) else ("", t) for t in texts]
-    encoded = encode_pairs(lm.tokenizer, [(lm.format_prompt(p), c) for p, c in pairs],
-                           max_length=512, add_eos=False)
-    scores = []
-    for start in range(0, len(encoded), batch_size):
-        batch = collate(encoded[start:start + batch_size], lm.tokenizer.pad_token_id)
-        logits = lm.logits(batch["input_ids"], batch["attention_mask"]).logits[:, :-1].float()
-        logp = torch.log_softmax(logits, -1)
-        p = logp.exp()
-        mu = (p * logp).sum(-1)
-        sigma = ((p * logp ** 2).sum(-1) - mu ** 2).clamp(min=1e-12).sqrt()
-        target = batch["labels"][:, 1:].to(logp.device)
-        valid = target != IGNORE
-        token = (logp.gather(-1, target.clamp(min=0).unsqueeze(-1)).squeeze(-1) - mu) / sigma
-        for row in range(token.shape[0]):
-            vals = token[row][valid[row]].cpu().numpy()
-            if len(vals) == 0:
-                scores.append(float("nan"))
-                continue
-            n = max(1, int(len(vals) * k))
-            scores.append(float(np.sort(vals)[:n].mean()))
-    return np.array(scores)
+def knowmem_prompt(question: str, icl: list[QAItem]) -> str:
+    """MUSE's KnowMem prompt: the in-context examples, then the question."""
+    head = "".join(f"Question: {e.question}\nAnswer: {e.answer}\n\n" for e in icl)
+    return head + f"Question: {question}\nAnswer: "
 
 
-def membership_auc(lm: LanguageModel, members: list, nonmembers: list, k: float = 0.2) -> float:
-    """ROC AUC of Min-K%++ scores separating ``members`` from ``nonmembers``."""
-    from sklearn.metrics import roc_auc_score
+def knowmem(lm: LanguageModel, items: list[QAItem], icl: list[QAItem] | None = None,
+            max_new_tokens: int = KNOWMEM_MAX_NEW_TOKENS) -> dict:
+    """MUSE KnowMem: mean ROUGE-L F1 of few-shot greedy answers (stop strings applied)."""
+    icl = icl or []
+    outputs = generate(lm, [knowmem_prompt(i.question, icl) for i in items], max_new_tokens, stop=KNOWMEM_STOP)
+    rows = [{"question": i.question, "gt": i.answer, "output": o, "rougeL_f1": rouge_l_f1(i.answer, o)}
+            for i, o in zip(items, outputs)]
+    return {"value": float(np.mean([r["rougeL_f1"] for r in rows])) if rows else float("nan"), "per_item": rows}
 
-    s_in, s_out = min_k_plus_plus(lm, members, k), min_k_plus_plus(lm, nonmembers, k)
-    labels = np.r_[np.ones(len(s_in)), np.zeros(len(s_out))]
-    return float(roc_auc_score(labels, np.r_[s_in, s_out]))
+
+def text_scores(lm: LanguageModel, texts: list[str], stats: bool = False):
+    """Token scores of whole texts (every token after BOS; no EOS), as MUSE's ``compute_ppl``."""
+    return score_completions(lm, [("", t) for t in texts], add_eos=False, stats=stats)
 
 
-def privleak(unlearned_auc: float, gold_auc: float) -> float:
-    """MUSE PrivLeak as a fraction: (AUC_unlearned - AUC_gold) / AUC_gold (x100 for MUSE's %)."""
-    return (unlearned_auc - gold_auc) / gold_auc
+def min_k_auc(lm: LanguageModel, forget: list[str], holdout: list[str], k: float = PRIVLEAK_K) -> float:
+    """ROC AUC of Min-K% (k) scores with forget texts as members (1) and holdout as 0."""
+    s_f = [min_k_score(s, k) for s in text_scores(lm, forget)]
+    s_h = [min_k_score(s, k) for s in text_scores(lm, holdout)]
+    return auc(s_f, s_h)
+
+
+def privleak(auc_unlearned: float, auc_retrained: float) -> float:
+    """MUSE PrivLeak in percent from AUCs with forget as members:
+    ``(AUC'_u - AUC'_r) / AUC'_r x 100`` with ``AUC' = 1 - AUC`` (MUSE's own labelling)."""
+    u, r = 1.0 - auc_unlearned, 1.0 - auc_retrained
+    return (u - r) / r * 100.0

@@ -1,37 +1,237 @@
-"""Batched, padding-aware log-likelihood scoring and greedy generation."""
+"""Batched, padding-aware scoring and generation shared by every metric.
+
+One forward pass per batch yields, for every scored token, its log-probability, whether
+the greedy prediction equals it, and (on request) the mean and standard deviation of
+log p under the next-token distribution (Min-K%++). Every metric built from token scores
+(TOFU probability and truth ratio, extraction strength, exact memorization, the
+membership-inference attacks) reads them from one :func:`score_completions` call.
+
+Tokenization follows the reference code of TOFU (``locuslab/tofu``
+``data_module.convert_raw_data_to_model_format``) and of lm-evaluation-harness: the full
+text ``prompt + completion`` is tokenized once, and the first ``len(tokenize(prompt))``
+tokens are masked. Tokenizing the completion on its own (``" " + answer``) changes the
+tokens at the boundary for SentencePiece tokenizers, and with them the scores.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
+import torch
 
+from obliviate.errors import ObliviateError
 from obliviate.models.load import LanguageModel
-from obliviate.training import collate, encode_pairs, sequence_logprobs
+
+# Tokens per scoring batch (rows x width): bounds the logits tensor for large vocabularies.
+TOKEN_BUDGET = 16384
+
+
+class ScoringError(ObliviateError):
+    """A model produced scores that cannot be ranked (NaN or infinite log-probabilities)."""
+
+
+@dataclass
+class TokenScores:
+    """Per scored token: log p(token), greedy prediction == token, and Min-K%++ statistics."""
+
+    logprobs: np.ndarray
+    correct: np.ndarray
+    mu: np.ndarray | None = None
+    sigma: np.ndarray | None = None
+    truncated: bool = False
+    # The last scored token is the EOS appended after the completion.
+    eos: bool = False
+
+    @property
+    def n(self) -> int:
+        return len(self.logprobs)
+
+    @property
+    def total(self) -> float:
+        """Sum of log-probabilities (log P(completion | prompt))."""
+        return float(self.logprobs.sum())
+
+    @property
+    def avg_loss(self) -> float:
+        """Length-normalized negative log-likelihood (TOFU's ``avg_gt_loss``)."""
+        return float(-self.logprobs.mean()) if self.n else float("nan")
+
+
+def model_max_length(lm: LanguageModel) -> int | None:
+    """The model's position limit, when its config states one."""
+    config = getattr(lm.model, "config", None)
+    for name in ("max_position_embeddings", "n_positions", "max_sequence_length"):
+        value = getattr(config, name, None)
+        if isinstance(value, int) and value > 0:
+            return value
+    return None
+
+
+def encode_full_text(tokenizer, pairs: list[tuple[str, str]], *, add_eos: bool, max_length: int,
+                     add_special_tokens: bool = True) -> list[tuple[list[int], int, bool, bool]]:
+    """``(ids, n_prompt, truncated, eos_appended)`` per pair: the full text tokenized once (TOFU).
+
+    ``n_prompt`` tokens (the prompt tokenized alone, special tokens included) are not
+    scored. The text is cut at ``max_length`` tokens; EOS is appended (and scored) when
+    ``add_eos`` and the text fits, as TOFU's reference labels do.
+    """
+    fulls = tokenizer([p + c for p, c in pairs], add_special_tokens=add_special_tokens)["input_ids"]
+    prompts = tokenizer([p for p, _ in pairs], add_special_tokens=add_special_tokens)["input_ids"]
+    eos = tokenizer.eos_token_id
+    out = []
+    for full, prompt in zip(fulls, prompts):
+        ids, truncated, appended = list(full), False, False
+        if len(ids) > max_length:
+            ids, truncated = ids[:max_length], True
+        elif add_eos and eos is not None and len(ids) < max_length:
+            ids.append(eos)
+            appended = True
+        out.append((ids, min(len(prompt), len(ids)), truncated, appended))
+    return out
+
+
+def score_completions(lm: LanguageModel, pairs: list[tuple[str, str]], *, add_eos: bool = True,
+                      max_length: int = 1024, stats: bool = False, add_special_tokens: bool = True,
+                      batch_size: int = 64) -> list[TokenScores]:
+    """Token scores of each ``completion`` after its ``prompt`` (one forward pass per batch).
+
+    Rows are sorted by length and right-padded with an attention mask, so padding never
+    changes a score; ``lm``'s prompt transform and hooks are applied. With ``stats``, the
+    mean and standard deviation of log p(z) over the vocabulary at each position are kept
+    (Min-K%++). Raises :class:`ScoringError` if the model yields NaN log-probabilities.
+    """
+    if not pairs:
+        return []
+    limit = min(max_length, model_max_length(lm) or max_length)
+    pairs = [(lm.format_prompt(p), c) for p, c in pairs]
+    encoded = encode_full_text(lm.tokenizer, pairs, add_eos=add_eos, max_length=limit,
+                               add_special_tokens=add_special_tokens)
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+    pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
+    out: list[TokenScores | None] = [None] * len(encoded)
+    start = 0
+    while start < len(order):
+        width = len(encoded[order[start]][0])
+        stop = start + 1
+        while (stop < len(order) and stop - start < batch_size
+               and (stop - start + 1) * len(encoded[order[stop]][0]) <= max(TOKEN_BUDGET, width)):
+            stop += 1
+        idx = order[start:stop]
+        start = stop
+        width = max(len(encoded[i][0]) for i in idx)
+        ids = torch.full((len(idx), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(idx), width), dtype=torch.long)
+        scored = torch.zeros((len(idx), width - 1), dtype=torch.bool)
+        for row, i in enumerate(idx):
+            seq, n_prompt = encoded[i][:2]
+            ids[row, :len(seq)] = torch.tensor(seq)
+            mask[row, :len(seq)] = 1
+            # Target position t (token t+1) is scored when token t+1 is past the prompt.
+            scored[row, max(n_prompt, 1) - 1:len(seq) - 1] = True
+        logits = lm.logits(ids, mask).logits[:, :-1]
+        scored = scored.to(logits.device)
+        targets = ids[:, 1:].to(logits.device)[scored]
+        logp = torch.log_softmax(logits[scored].float(), dim=-1)
+        if torch.isnan(logp).any():
+            raise ScoringError("the model produced NaN log-probabilities; its weights or inputs are broken "
+                               "(no metric can rank its answers)")
+        token_lp = logp.gather(-1, targets[:, None]).squeeze(-1)
+        correct = logp.argmax(-1) == targets
+        mu = sigma = None
+        if stats:
+            p = logp.exp()
+            mu = (p * logp).sum(-1)
+            # Variance clamped as open-unlearning's Min-K%++ does (min 1e-6), then the square root.
+            sigma = ((p * logp.square()).sum(-1) - mu.square()).clamp(min=1e-6).sqrt()
+        counts = scored.sum(-1).tolist()
+        offsets = np.cumsum([0] + counts)
+        token_lp, correct = token_lp.cpu().numpy(), correct.cpu().numpy()
+        if stats:
+            mu, sigma = mu.cpu().numpy(), sigma.cpu().numpy()
+        for row, i in enumerate(idx):
+            a, b = offsets[row], offsets[row + 1]
+            out[i] = TokenScores(token_lp[a:b].astype(np.float64), correct[a:b],
+                                 mu[a:b].astype(np.float64) if stats else None,
+                                 sigma[a:b].astype(np.float64) if stats else None, encoded[i][2], encoded[i][3])
+    return out  # type: ignore[return-value]
 
 
 def completion_logprobs(lm: LanguageModel, pairs: list[tuple[str, str]], batch_size: int = 256,
                         ) -> tuple[list[float], list[int]]:
-    """Sum of log P(completion | prompt) and completion length in tokens, per pair.
+    """Sum of log P(completion | prompt) and completion length in tokens, per pair (no EOS)."""
+    scores = score_completions(lm, pairs, add_eos=False, batch_size=batch_size)
+    return [s.total for s in scores], [s.n for s in scores]
 
-    Sequences are right-padded with an attention mask, so padding never changes a
-    score; the prompt transform and hooks of ``lm`` are applied.
+
+def generate(lm: LanguageModel, prompts: list[str], max_new_tokens: int, *, batch_size: int = 64,
+             stop: tuple[str, ...] = (), add_special_tokens: bool = True) -> list[str]:
+    """Greedy continuations, batched with a KV cache; each row stops at EOS.
+
+    Prompts are sorted by length and left-padded, so a batch wastes little on padding;
+    new tokens are capped by the model's position limit. The text of each continuation
+    is cut at the first of the ``stop`` strings (MUSE KnowMem's post-processing).
+    ``lm``'s prompt transform and hooks are applied.
     """
-    pairs = [(lm.format_prompt(p), c) for p, c in pairs]
-    encoded = encode_pairs(lm.tokenizer, pairs, max_length=1024, add_eos=False)
-    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].input_ids))
-    sums = [0.0] * len(encoded)
-    counts = [0] * len(encoded)
-    pad = lm.tokenizer.pad_token_id
+    if not prompts:
+        return []
+    tok = lm.tokenizer
+    encoded = tok([lm.format_prompt(p) for p in prompts], add_special_tokens=add_special_tokens)["input_ids"]
+    order = sorted(range(len(prompts)), key=lambda i: len(encoded[i]))
+    limit = model_max_length(lm)
+    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+    texts: list[str] = [""] * len(prompts)
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
-        batch = collate([encoded[i] for i in idx], pad)
-        logits = lm.logits(batch["input_ids"], batch["attention_mask"]).logits
-        s, n = sequence_logprobs(logits, batch["labels"].to(logits.device))
-        for j, i in enumerate(idx):
-            sums[i] = float(s[j])
-            counts[i] = int(n[j])
-    return sums, counts
+        width = max(len(encoded[i]) for i in idx)
+        new = max_new_tokens if limit is None else min(max_new_tokens, limit - width)
+        if new <= 0:
+            continue
+        ids = torch.full((len(idx), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(idx), width), dtype=torch.long)
+        for row, i in enumerate(idx):
+            n = len(encoded[i])
+            ids[row, width - n:] = torch.tensor(encoded[i])
+            mask[row, width - n:] = 1
+        with torch.no_grad(), lm.interventions():
+            out = lm.model.generate(input_ids=ids.to(lm.device), attention_mask=mask.to(lm.device),
+                                    max_new_tokens=new, do_sample=False, use_cache=True,
+                                    pad_token_id=pad, eos_token_id=tok.eos_token_id)
+        decoded = tok.batch_decode(out[:, width:], skip_special_tokens=True)
+        for i, text in zip(idx, decoded):
+            for s in stop:
+                text = text.split(s)[0]
+            texts[i] = text
+    return texts
+
+
+# ---- text similarity ------------------------------------------------------------------
+@lru_cache(maxsize=2)
+def _rouge_scorer(use_stemmer: bool):
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(["rougeL"], use_stemmer=use_stemmer)
+
+
+def rouge_l(reference: str, generated: str, use_stemmer: bool):
+    """ROUGE-L (Lin 2004) as Google's ``rouge_score`` computes it: lower-cased alphanumeric
+    tokens (Porter-stemmed with ``use_stemmer``), LCS precision, recall and F-measure."""
+    return _rouge_scorer(use_stemmer).score(reference, generated)["rougeL"]
+
+
+def rouge_l_recall(reference: str, generated: str) -> float:
+    """TOFU's ROUGE-L recall: ``RougeScorer(['rougeL'], use_stemmer=True).score(gt, gen).recall``
+    (Maini et al. 2024; locuslab/tofu ``evaluate_util.eval_rouge_recall``)."""
+    return float(rouge_l(reference, generated, True).recall)
+
+
+def rouge_l_f1(reference: str, generated: str) -> float:
+    """MUSE's ROUGE-L F1: ``RougeScorer(['rougeL'], use_stemmer=False).score(gt, out).fmeasure``
+    (Shi et al. 2024; muse_bench ``metrics/logger.RougeEvalLogger``)."""
+    return float(rouge_l(reference, generated, False).fmeasure)
 
 
 def normalize_text(text: str) -> str:
@@ -48,15 +248,11 @@ def answer_in(answer: str, generated: str) -> bool:
     return bool(a) and f" {a} " in f" {g} "
 
 
-def rouge_l_recall(reference: str, generated: str) -> float:
-    """ROUGE-L recall: longest common subsequence of words / reference length (Lin 2004)."""
-    ref, gen = normalize_text(reference).split(), normalize_text(generated).split()
-    if not ref:
-        return 0.0
-    prev = [0] * (len(gen) + 1)
-    for r in ref:
-        cur = [0]
-        for j, g in enumerate(gen):
-            cur.append(prev[j] + 1 if r == g else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1] / len(ref)
+def check_finite(scores, what: str = "scores") -> None:
+    """Raise :class:`ScoringError` when any score is NaN or infinite."""
+    arr = np.asarray(scores, dtype=float)
+    if arr.size and not np.isfinite(arr).all():
+        bad = int((~np.isfinite(arr)).sum())
+        raise ScoringError(f"{bad} of {arr.size} {what} are NaN or infinite; the model's outputs cannot be "
+                           "ranked (check its weights and dtype)")
+
