@@ -1,0 +1,90 @@
+"""`obliviate eval --benchmark tofu` on the shared TOFU files with the tiny model (in process)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from obliviate.files import directory_hash
+
+TOFU_QA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tofu" / "qa"
+
+
+def run_main(monkeypatch, *args) -> int:
+    from obliviate.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["obliviate", *map(str, args)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    return exit_info.value.code
+
+
+@pytest.fixture(scope="module")
+def tofu_eval(zoo, tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from obliviate.cli import app
+
+    out = tmp_path_factory.mktemp("eval") / "tofu"
+    result = CliRunner().invoke(app, ["eval", "--model", str(zoo.original), "--benchmark", "tofu",
+                                      "--data", str(TOFU_QA), "--forget-split", "forget01",
+                                      "--retain-model", str(zoo.gold), "--limit", "6",
+                                      "--max-new-tokens", "8", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, json.loads((out / "eval.json").read_text())
+
+
+def test_tofu_eval_writes_per_item_values_and_tofu_aggregates(tofu_eval, zoo):
+    out, report = tofu_eval
+    assert (out / "eval.html").read_text().startswith("<!doctype html>")
+    assert set(report["splits"]) == {"forget", "retain", "real_authors", "world_facts"}
+    assert all(s["items"] == 6 and len(s["per_item"]) == 6 for s in report["splits"].values())
+    assert report["config"]["prompt_format"]["name"] == "obliviate"  # the tiny tokenizer has no chat template
+    assert report["models"]["model"]["sha256"] == directory_hash(zoo.original)
+    forget = report["splits"]["forget"]
+    # Raw probability on forget: mean exp(-avg_gt_loss).
+    assert forget["aggregates"]["probability"] == pytest.approx(
+        np.mean([math.exp(-r["avg_gt_loss"]) for r in forget["per_item"]]), abs=1e-9)
+    # Real authors: normalized over the 3 perturbed answers; truth ratio mean max(0, 1 - R).
+    ra = report["splits"]["real_authors"]
+    norm = [math.exp(-r["avg_gt_loss"]) / (math.exp(-r["avg_gt_loss"]) + sum(math.exp(-x) for x in
+                                                                          r["average_perturb_loss"]))
+            for r in ra["per_item"]]
+    assert ra["aggregates"]["probability"] == pytest.approx(np.mean(norm), abs=1e-9)
+    ratios = [math.exp(r["avg_paraphrased_loss"] - np.mean(r["average_perturb_loss"])) for r in ra["per_item"]]
+    assert ra["aggregates"]["truth_ratio"] == pytest.approx(np.mean(np.maximum(0, 1 - np.array(ratios))), abs=1e-9)
+    # The shared forget/retain extracts have no perturbed answers: no truth ratio, no forget quality,
+    # and the output says so.
+    assert forget["aggregates"]["truth_ratio"] is None and report["aggregates"]["forget_quality"] is None
+    assert any("forget quality" in n for n in report["notes"])
+
+
+def test_tofu_answer_loss_is_full_text_tokenized_with_eos(tofu_eval, original):
+    _, report = tofu_eval
+    row = report["splits"]["world_facts"]["per_item"][0]
+    tok = original.tokenizer
+    prompt = f"Question: {row['question']}\nAnswer:"
+    ids = tok(prompt + " " + row["answer"])["input_ids"] + [tok.eos_token_id]
+    n_prompt = len(tok(prompt)["input_ids"])
+    with torch.no_grad():
+        logp = torch.log_softmax(original.model(torch.tensor([ids])).logits[0, :-1].float(), -1)
+    nll = -logp[torch.arange(len(ids) - 1), torch.tensor(ids[1:])][n_prompt - 1:]
+    assert row["avg_gt_loss"] == pytest.approx(float(nll.mean()), abs=1e-5)
+
+
+def test_eval_bad_input_exits_2_and_writes_nothing(monkeypatch, zoo, tmp_path):
+    out = tmp_path / "out"
+    assert run_main(monkeypatch, "eval", "--model", zoo.original, "--benchmark", "tofu", "--data", tmp_path,
+                    "--forget-split", "forget01", "--out", out) == 2
+    assert not out.exists() or not any(out.iterdir())
+    assert run_main(monkeypatch, "eval", "--model", zoo.original, "--benchmark", "squad", "--data", TOFU_QA,
+                    "--out", out) == 2
+    assert run_main(monkeypatch, "eval", "--model", zoo.original, "--benchmark", "tofu", "--data", TOFU_QA,
+                    "--forget-split", "forget01", "--prompt-format", "chat", "--out", out) == 2
+    assert not out.exists() or not any(out.iterdir())
