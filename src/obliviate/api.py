@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import platform
 import time
 from dataclasses import dataclass, field
@@ -14,16 +13,16 @@ from typing import Any
 import numpy as np
 import torch
 
-from obliviate.data.formats import load_items, write_jsonl
+from obliviate.data.formats import load_forget_retain
 from obliviate.data.schema import QAItem
-from obliviate.errors import EmptySplitError, ObliviateError
-from obliviate.evals.metrics import SplitMetrics, evaluate_split, forget_quality, world_model_utility
+from obliviate.evals.metrics import SplitMetrics, evaluate_split, forget_quality, model_utility
 from obliviate.methods.registry import build_config, get_method
 from obliviate.models.load import LanguageModel, load_model, save_model
-from obliviate.files import atomic_write_text, directory_hash
+from obliviate.files import directory_hash
 from obliviate.progress import progress_bar
+from obliviate.rundir import RunDir, check_output_dir
 
-RUN_FILE = "run.json"
+RUN_FILE = RunDir.RUN
 
 
 @dataclass
@@ -56,27 +55,26 @@ def _working_copy(lm: LanguageModel) -> LanguageModel:
 def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem],
             retain: str | Path | list[QAItem] | None = None, method: str = "npo",
             out: str | Path | None = None, trust_remote_code: bool = False,
-            **config: Any) -> UnlearnResult:
+            overwrite: bool = False, **config: Any) -> UnlearnResult:
     """Unlearn ``forget`` from ``model`` with a registered method.
 
     ``model`` is a local HF directory or a :class:`LanguageModel`; ``forget`` / ``retain``
     are item lists or JSONL paths; ``config`` overrides the method's config fields.
     With ``out``, writes ``out/model`` (HF directory, safetensors), ``out/run.json``
-    and the forget/retain files, each atomically. The original is never modified;
-    ``out`` may not be the original's directory.
+    and the forget/retain files. The run is built in a temporary directory beside
+    ``out`` and swapped in when complete, so an error or Ctrl-C leaves nothing behind.
+    No input is ever written: ``out`` may not be, contain or lie inside the model
+    directory or a forget/retain file (:func:`obliviate.rundir.check_outputs`); a
+    non-empty ``out`` is refused unless ``overwrite``. Inputs, options and ``out`` are
+    all checked before the model is loaded.
     """
+    forget_items, retain_items = load_forget_retain(forget, retain)
+    original_path = None if isinstance(model, LanguageModel) else str(Path(model).resolve())
+    inputs = _input_paths(model, forget, retain)
+    if out is not None:
+        check_output_dir(out, inputs, overwrite)
     info = get_method(method)
     cfg = build_config(info, config)
-    forget_items = load_items(forget)
-    if not forget_items:
-        raise EmptySplitError("the forget set is empty: there is nothing to unlearn")
-    retain_items = load_items(retain, allow_empty=True) if retain is not None else []
-    original_path = None if isinstance(model, LanguageModel) else str(Path(model).resolve())
-    if out is not None and original_path is not None:
-        out_resolved = Path(out).resolve()
-        if out_resolved == Path(original_path) or Path(original_path) in out_resolved.parents:
-            raise ObliviateError(f"--out {out} is inside the original model directory; "
-                                 "choose another directory so the original is never overwritten")
     lm = _as_model(model, trust_remote_code)
     original_sha = directory_hash(original_path) if original_path else None
     work = _working_copy(lm)
@@ -91,8 +89,14 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
                            config=dataclasses.asdict(cfg), seconds=seconds,
                            original_path=original_path, original_sha256=original_sha)
     if out is not None and _is_main_process():
-        write_run(result, Path(out), forget_items, retain_items)
+        write_run(result, Path(out), forget_items, retain_items, overwrite=overwrite, inputs=inputs)
     return result
+
+
+def _input_paths(model: Any, forget: Any, retain: Any) -> list[tuple[str, Any]]:
+    """The inputs given as paths, labelled as the CLI names them (for :func:`check_outputs`)."""
+    return [(label, value) for label, value in (("--model", model), ("--forget", forget), ("--retain", retain))
+            if isinstance(value, (str, Path))]
 
 
 def _is_main_process() -> bool:
@@ -109,23 +113,33 @@ def _num_processes() -> int:
     return PartialState().num_processes
 
 
-def write_run(result: UnlearnResult, out: Path, forget: list[QAItem], retain: list[QAItem]) -> Path:
-    """Save an unlearned model and its ``run.json`` into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    model_dir = out / "model"
-    extra = result.model.wrapper and {"obliviate_wrapper.json": result.model.wrapper}
-    save_model(result.model, result.model.tokenizer, model_dir, extra_files=extra or None)
-    write_jsonl(out / "forget.jsonl", forget)
-    write_jsonl(out / "retain.jsonl", retain)
+def write_run(result: UnlearnResult, out: Path, forget: list[QAItem], retain: list[QAItem],
+              overwrite: bool = False, inputs: list | None = None) -> Path:
+    """Save an unlearned model and its ``run.json`` into ``out`` (see :class:`obliviate.rundir.RunDir`).
+
+    ``out`` is checked against ``inputs`` and the original model's path; a non-empty
+    ``out`` is replaced only with ``overwrite``, and only once the new run is complete.
+    """
+    out = Path(out)
+    inputs = [*(inputs or []), ("the original model", result.original_path)]
+    with RunDir.create(out, inputs, overwrite) as run_dir:
+        _write_run_files(result, run_dir, forget, retain)
     result.run_dir = out
-    result.unlearned_sha256 = directory_hash(model_dir)
+    return out / RUN_FILE
+
+
+def _write_run_files(result: UnlearnResult, run_dir: RunDir, forget: list[QAItem], retain: list[QAItem]) -> None:
+    extra = result.model.wrapper and {"obliviate_wrapper.json": result.model.wrapper}
+    save_model(result.model, result.model.tokenizer, run_dir.model_dir, extra_files=extra or None)
+    run_dir.write_items(forget, retain)
+    result.unlearned_sha256 = directory_hash(run_dir.model_dir)
     run = {
         "method": result.method,
         "intention": result.intention,
         "config": result.config,
         "seed": result.config.get("seed"),
         "original": {"path": result.original_path, "sha256": result.original_sha256},
-        "unlearned": {"path": str(model_dir), "sha256": result.unlearned_sha256},
+        "unlearned": {"path": str(run_dir.final_model_dir), "sha256": result.unlearned_sha256},
         "forget_items": len(forget),
         "retain_items": len(retain),
         "timings_s": {"unlearn": round(result.seconds, 3)},
@@ -133,50 +147,36 @@ def write_run(result: UnlearnResult, out: Path, forget: list[QAItem], retain: li
                         "processes": _num_processes()},
         **result.extra,
     }
-    atomic_write_text(out / RUN_FILE, json.dumps(run, indent=2))
-    return out / RUN_FILE
+    run_dir.write_run(run)
 
 
 def evaluate(models: dict[str, LanguageModel], splits: dict[str, list[QAItem]],
-             max_new_tokens: int = 200) -> dict[str, dict[str, SplitMetrics]]:
-    """Metrics for every (split, model) pair: ``{split: {model: SplitMetrics}}``.
-
-    TOFU's per-item definitions (:func:`obliviate.evals.metrics.evaluate_split`): a split
-    whose name starts with ``forget`` gets TOFU's forget-split truth-ratio aggregate.
-    """
+             ) -> dict[str, dict[str, SplitMetrics]]:
+    """Metrics for every (split, model) pair: ``{split: {model: SplitMetrics}}``."""
     out: dict[str, dict[str, SplitMetrics]] = {}
     pairs = [(s, m) for s in splits for m in models if splits[s]]
     with progress_bar("evaluating", len(pairs)) as update:
         for split, name in pairs:
-            out.setdefault(split, {})[name] = evaluate_split(models[name], splits[split],
-                                                             forget=split.startswith("forget"),
-                                                             max_new_tokens=max_new_tokens)
+            out.setdefault(split, {})[name] = evaluate_split(models[name], splits[split])
             update(info=f"{name}/{split}")
     return out
 
 
 def summarize(results: dict[str, dict[str, SplitMetrics]], reference: str = "gold") -> dict[str, Any]:
-    """JSON-ready metrics, forget quality (vs ``reference``) and model utility per model.
-
-    ``model_utility`` is TOFU's formula over the retain and neighbor splits
-    (:func:`obliviate.evals.metrics.world_model_utility`); ``forget_quality_all`` is TOFU's
-    KS-test p-value of each model's forget truth ratios against ``reference``'s.
-    """
+    """JSON-ready metrics, forget quality (vs ``reference``) and model utility per model."""
     metrics = {split: {m: r.summary() for m, r in by_model.items()} for split, by_model in results.items()}
     names = sorted({m for by_model in results.values() for m in by_model})
     utility = {}
     for name in names:
         parts = {s: results[s][name] for s in ("retain", "neighbor") if s in results and name in results[s]}
-        utility[name] = world_model_utility(parts) if parts else None
+        utility[name] = model_utility(parts) if parts else None
     quality = {}
     forget = results.get("forget", {})
     if reference in forget:
         for name in names:
             if name in forget:
                 quality[name] = forget_quality(forget[name].truth_ratios, forget[reference].truth_ratios)
-    return {"metrics": metrics, "model_utility": utility, "forget_quality_all": quality,
-            "metric_definitions": "TOFU (Maini et al. 2024) per docs/datasets.md; model_utility over "
-                                  "retain + neighbor"}
+    return {"metrics": metrics, "model_utility": utility, "forget_quality_all": quality}
 
 
 def to_jsonable(obj: Any) -> Any:

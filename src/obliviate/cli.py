@@ -1,37 +1,53 @@
-"""The `obliviate` command line: a thin typer layer over the Python API."""
+"""The `obliviate` command line: a thin typer layer over the Python API.
+
+Exit codes: 0 success; 1 a check that failed (``ledger verify``); 2 a usage error or
+an :class:`~obliviate.errors.ObliviateError` (one line on stderr, nothing written);
+130 interrupted (Ctrl-C / SIGINT: what was interrupted is printed, temporary output
+removed). These do not depend on how typer or click report errors internally:
+:func:`main` lets typer handle usage errors in standalone mode (exit 2, ``--help``
+exit 0) and maps everything else itself.
+
+Commands live in :mod:`obliviate.commands`; :data:`COMMAND_MODULES` lists them.
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
+import shlex
+import signal
 import sys
+import warnings
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from obliviate.commands import console, include
 from obliviate.errors import ObliviateError
+from obliviate.options import parse_options
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Make a language model forget, then prove whether it really forgot.")
+# No args: the callback prints the help and exits 2 itself (click's own no-args
+# handling exits 0 or 2 depending on its version).
+app = typer.Typer(add_completion=False, no_args_is_help=False,
+                  help="Make a language model forget, then prove whether it really forgot. "
+                       "Exit codes: 0 ok, 1 a failed check, 2 usage or input error, 130 interrupted.")
 world_app = typer.Typer(no_args_is_help=True, help="The embedded synthetic world.")
 app.add_typer(world_app, name="world")
-console = Console()
 
+# The command modules, in --help order. Adding a command module is one line here
+# (see obliviate/commands/__init__.py for what the module defines).
+COMMAND_MODULES = [
+    "obliviate.commands.audit",
+    "obliviate.commands.guard",
+    "obliviate.commands.ledger",
+    "obliviate.commands.ununlearn",
+    "obliviate.commands.models",
+    "obliviate.commands.eval",
+]
 
-def _parse_options(options: list[str]) -> dict:
-    """``key=value`` pairs; values parsed as JSON when they can be (numbers, lists, booleans)."""
-    out = {}
-    for opt in options:
-        if "=" not in opt:
-            raise ObliviateError(f"option {opt!r} must look like key=value (e.g. lr=1e-4)")
-        key, value = opt.split("=", 1)
-        try:
-            out[key] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key] = value
-    return out
+OVERWRITE_HELP = "Replace a non-empty --out (the new output is built beside it and swapped in when complete)."
 
 
 def print_summary(report: dict) -> None:
@@ -73,22 +89,39 @@ def demo(out: Path = typer.Option(Path("obliviate_runs/demo"), help="Output dire
 @app.command("unlearn")
 def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model directory."),
                 forget: Path = typer.Option(..., help="Forget set (JSONL, obliviate or TOFU fields)."),
-                retain: Optional[Path] = typer.Option(None, help="Retain set (JSONL)."),
+                retain: Optional[Path] = typer.Option(None, help="Retain set (JSONL); must share no item with --forget."),
                 method: str = typer.Option("npo", help="Method name (see `obliviate methods`)."),
-                out: Path = typer.Option(..., help="Run directory to write."),
-                option: list[str] = typer.Option([], "--option", "-o", help="Method option key=value."),
+                out: Path = typer.Option(..., help="Run directory to write (must be new or empty)."),
+                overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+                option: list[str] = typer.Option([], "--option", "-o",
+                                                 help="Method option key=value (checked against the method's config)."),
                 trust_remote_code: bool = typer.Option(False, help="Allow the model's own code to run."),
                 lora: int = typer.Option(0, "--lora", help="LoRA rank for gradient methods (0: full fine-tuning)."),
-                lora_adapter: bool = typer.Option(False, help="With --lora, save the adapter instead of a merged model.")
+                lora_adapter: bool = typer.Option(False, help="With --lora, save the adapter instead of a merged model."),
+                resume: bool = typer.Option(False, "--resume", help="Continue a stopped run of the same inputs and "
+                                            "options from its checkpoint (an error if there is none). Without it, "
+                                            "such a checkpoint is resumed too.")
                 ) -> None:
-    """Unlearn a forget set from a model; writes OUT/model and OUT/run.json."""
-    from obliviate.api import unlearn
+    """Unlearn a forget set from a model; writes OUT/model and OUT/run.json.
 
-    options = _parse_options(option)
+    Inputs (model, forget, retain) are never written: an --out that is, contains or
+    lies inside any of them is refused, as is a non-empty --out without --overwrite.
+    """
+    from obliviate.data.formats import load_forget_retain
+    from obliviate.rundir import check_input_dir, check_output_dir
+
+    # Everything a user can get wrong is checked here, before torch and the model load.
+    options = parse_options(option)
     if lora:
         options.update(lora_rank=lora, lora_merge=not lora_adapter)
+    check_input_dir(model, "--model")
+    load_forget_retain(forget, retain)
+    check_output_dir(out, [("--model", model), ("--forget", forget), ("--retain", retain)], overwrite)
+
+    from obliviate.api import unlearn
+
     result = unlearn(model, forget, retain, method=method, out=out, trust_remote_code=trust_remote_code,
-                     **options)
+                     overwrite=overwrite, resume=True if resume else None, **options)
     console.print(f"unlearned with {method} ({result.intention}) in {result.seconds:.1f} s -> {out}")
 
 
@@ -110,15 +143,16 @@ def methods(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
 
 
 @world_app.command("export")
-def world_export(out: Path = typer.Option(..., help="Directory for the JSONL files."),
+def world_export(out: Path = typer.Option(..., help="Directory for the JSONL files (must be new or empty)."),
                  people: int = typer.Option(100, help="People in the world."),
                  seed: int = typer.Option(0, help="World seed."),
-                 forget: str = typer.Option("forget10", help="Forget split.")) -> None:
+                 forget: str = typer.Option("forget10", help="Forget split."),
+                 overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP)) -> None:
     """Write the world's splits as TOFU-compatible JSONL, with a schema note."""
     from obliviate.data.export import export_world
     from obliviate.data.world import World, WorldConfig
 
-    paths = export_world(World(WorldConfig(seed=seed, n_people=people)), out, forget)
+    paths = export_world(World(WorldConfig(seed=seed, n_people=people)), out, forget, overwrite=overwrite)
     for p in paths:
         console.print(str(p))
 
@@ -126,75 +160,112 @@ def world_export(out: Path = typer.Option(..., help="Directory for the JSONL fil
 @app.command()
 def report(run: Path = typer.Argument(..., help="Directory holding report.json.")) -> None:
     """Re-render report.html from report.json."""
-    from obliviate.errors import RunNotFoundError
     from obliviate.report import write_report
+    from obliviate.rundir import RunDir, check_outputs
 
-    path = run / "report.json"
-    if not path.is_file():
-        raise RunNotFoundError(f"{path} not found; run `obliviate demo` or `obliviate audit` first")
-    data = json.loads(path.read_text())
+    run_dir = RunDir(run)
+    data = run_dir.read_report()
+    # report.html is the only file written; it must not be (a link to) anything the run reads.
+    check_outputs([("report.json", run_dir.path(RunDir.REPORT)), ("run.json", run_dir.path(RunDir.RUN)),
+                   ("model", run_dir.model_dir)], [("report.html", run / "report.html")])
     write_report(data, run)
     print_summary(data)
 
 
 def _load_command_modules() -> None:
-    """Import every module of :mod:`obliviate.commands` (each adds its commands to ``app``)."""
-    import importlib
-    import pkgutil
-
-    import obliviate.commands as commands
-
-    for module in pkgutil.iter_modules(commands.__path__):
-        importlib.import_module(f"obliviate.commands.{module.name}")
+    """Import the modules of :data:`COMMAND_MODULES` and add their commands to ``app``."""
+    for name in COMMAND_MODULES:
+        include(app, importlib.import_module(name))
 
 
 _load_command_modules()
 
 
-def _set_threads() -> None:
-    """One torch thread on a busy machine: tiny-model ops stall on descheduled threads."""
-    import torch
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-    from obliviate.models.tiny import training_threads
-
-    torch.set_num_threads(training_threads())
-
-
-@app.callback()
-def _start(ctx: typer.Context) -> None:
-    if ctx.invoked_subcommand == "demo":
-        # A training worker imports torch beside this process's own imports; the demo
-        # takes it if it has models to train and ends it otherwise.
-        from obliviate.models import worker
-
-        worker.prestart()
-    _set_threads()
-
-
-def main() -> None:
-    """Entry point: run the app, printing project errors without a traceback."""
     try:
-        app(standalone_mode=False)
+        return version("obliviate")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        from obliviate import __version__
+
+        return __version__
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"obliviate {_version()}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _start(ctx: typer.Context,
+           version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                        help="Print the version and exit.")) -> None:
+    if ctx.invoked_subcommand is None:
+        print(ctx.get_help())
+        raise typer.Exit(2)
+
+
+class Interrupted(BaseException):
+    """Raised by the CLI's SIGINT handler.
+
+    A BaseException that is not KeyboardInterrupt, so neither typer/click (which turn
+    KeyboardInterrupt into an exit code of their own choosing) nor ``except Exception``
+    blocks stop it on its way to :func:`main`; ``finally`` blocks and context managers
+    (temporary directories) still run.
+    """
+
+
+def _on_sigint(signum, frame) -> None:
+    raise Interrupted()
+
+
+def _stderr():
+    from rich.console import Console
+
+    # soft_wrap: paths and "file:line" stay on one line for people and for grep.
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    from rich.text import Text
+
+    _stderr().print(Text("warning: ", style="yellow") + Text(str(message)))
+
+
+def _command_words(args: list[str]) -> str:
+    """The command line as typed, for the interrupt message."""
+    return shlex.join(args) if args else "obliviate"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; map errors and interrupts to exit codes (see module docstring).
+
+    ``argv`` defaults to ``sys.argv[1:]``; always ends with :class:`SystemExit`.
+    """
+    from rich.text import Text
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            app(args=args, prog_name="obliviate", standalone_mode=True)
     except ObliviateError as err:
-        # soft_wrap: paths and "file:line" stay on one line for people and for grep.
-        from rich.text import Text
-
-        Console(stderr=True, soft_wrap=True, highlight=False).print(Text("error: ", style="red") + Text(str(err)))
+        _stderr().print(Text("error: ", style="red") + Text(str(err)))
         sys.exit(2)
-    except KeyboardInterrupt:
-        Console(stderr=True).print("[yellow]interrupted[/yellow]")
+    except (Interrupted, KeyboardInterrupt):
+        _stderr().print(Text("interrupted: ", style="yellow") + Text(_command_words(args)))
         sys.exit(130)
-    except Exception as err:  # click usage errors
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
-        if isinstance(err, click.exceptions.Exit):
-            sys.exit(err.exit_code)
-        if isinstance(err, click.exceptions.Abort):
-            sys.exit(1)
-        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    sys.exit(0)  # typer exits itself in standalone mode; this is never reached in practice
 
 
 if __name__ == "__main__":

@@ -37,9 +37,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from obliviate.data.formats import item_record, read_jsonl, write_jsonl
+from obliviate.data.formats import check_disjoint, item_record, read_jsonl, write_jsonl
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
+from obliviate.rundir import check_output_dir, check_outputs
 
 DB_FILE = "ledger.sqlite"
 LOCK_FILE = "run.lock"
@@ -204,6 +205,10 @@ class Ledger:
         if root.resolve() == model_path or model_path in root.resolve().parents:
             raise LedgerError(f"the ledger directory {root} is inside the model directory {model_path}; "
                               "choose another directory so the original is never modified")
+        # New or empty, never (around, inside or the same file as) the model or the retain file.
+        check_output_dir(root, [("--model", model_path),
+                                ("--retain", retain if not isinstance(retain, list) else None)],
+                         overwrite=False, label="the ledger directory")
         build_config(get_method(method), options or {})  # fail now on a bad method/option
         retain_items: list[QAItem] = []
         if retain is not None:
@@ -279,6 +284,7 @@ class Ledger:
         qa = items if isinstance(items, list) else read_jsonl(items)
         if not qa:
             raise LedgerError(f"{source}: a deletion request needs at least one item")
+        check_disjoint(qa, self.retain_items(), f"{source}", "the ledger's retain set")
         hashes = [item_hash(i) for i in qa]
         if len(set(hashes)) != len(hashes):
             raise LedgerError(f"{source}: holds the same item twice; remove the repeated lines")
@@ -350,6 +356,8 @@ class Ledger:
         """
         config = config or LedgerRunConfig()
         applied: list[Request] = []
+        # Checkpoints are written (and orphans deleted) under DIR/checkpoints: never the original.
+        check_outputs([("the original model", self.original_path())], [("checkpoints", self.root / CHECKPOINTS)])
         with self._run_lock():
             self.recover()
             retain = self.retain_items()

@@ -10,15 +10,16 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from obliviate.cli import _parse_options, app, console
+from obliviate.commands import console, parse_options
 
+commands = typer.Typer()
 ledger_app = typer.Typer(no_args_is_help=True,
                          help="A ledger of deletion requests: add, run (resumable), status, certificates.")
-app.add_typer(ledger_app, name="ledger")
+commands.add_typer(ledger_app, name="ledger")
 
 
 @ledger_app.command("init")
-def init_cmd(directory: Path = typer.Argument(..., help="Ledger directory to create."),
+def init_cmd(directory: Path = typer.Argument(..., help="Ledger directory to create (new or empty)."),
              model: Path = typer.Option(..., help="Original model (local HF directory; never modified)."),
              retain: Optional[Path] = typer.Option(None, help="Retain set (JSONL) every request keeps."),
              method: str = typer.Option("npo", help="Default unlearning method of `ledger run`."),
@@ -28,7 +29,7 @@ def init_cmd(directory: Path = typer.Argument(..., help="Ledger directory to cre
     """Create a ledger for a model."""
     from obliviate.ledger import Ledger
 
-    ledger = Ledger.init(directory, model, retain=retain, method=method, options=_parse_options(option),
+    ledger = Ledger.init(directory, model, retain=retain, method=method, options=parse_options(option),
                          copy=copy)
     state = ledger.state()
     console.print(f"ledger {directory}: model {ledger.original_path()} (sha256 {state['sha256'][:12]}...), "
@@ -53,7 +54,11 @@ def run_cmd(directory: Path = typer.Argument(..., help="Ledger directory."),
             retain_eval: int = typer.Option(120, help="Retain items scored after each request."),
             audit: bool = typer.Option(True, help="Call obliviate.audit.run_audit when available."),
             limit: Optional[int] = typer.Option(None, help="Apply at most this many requests.")) -> None:
-    """Apply pending requests in order; safe to kill and run again."""
+    """Apply pending requests in order; safe to kill (Ctrl-C, SIGKILL) and run again to resume.
+
+    Each request is committed with its checkpoint in one transaction; a run that is
+    interrupted leaves the finished requests done and redoes the one in progress.
+    """
     from obliviate.ledger import Ledger, LedgerRunConfig
 
     ledger = Ledger(directory)
@@ -64,7 +69,7 @@ def run_cmd(directory: Path = typer.Argument(..., help="Ledger directory."),
                       f"all requests {m.get('forget_accuracy_all', float('nan')):.3f}, "
                       f"retain {m.get('retain_accuracy') if m.get('retain_accuracy') is not None else '—'}")
 
-    config = LedgerRunConfig(method=method, options=_parse_options(option), retain_eval=retain_eval,
+    config = LedgerRunConfig(method=method, options=parse_options(option), retain_eval=retain_eval,
                              audit=audit, stop_after=limit)
     applied = ledger.run(config, on_request=show)
     console.print(f"applied {len(applied)} request(s); model {ledger.state()['sha256'][:12]}...")
@@ -97,12 +102,18 @@ def status_cmd(directory: Path = typer.Argument(..., help="Ledger directory."),
 @ledger_app.command("certificate")
 def certificate_cmd(directory: Path = typer.Argument(..., help="Ledger directory."),
                     request_id: str = typer.Argument(..., help="Request id."),
-                    out: Optional[Path] = typer.Option(None, help="Write the certificate here too.")) -> None:
+                    out: Optional[Path] = typer.Option(None, help="Write the certificate here too (a new file)."),
+                    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --out file.")
+                    ) -> None:
     """Print a request's deletion certificate (JSON)."""
-    from obliviate.ledger import Ledger
     from obliviate.files import atomic_write_text
+    from obliviate.ledger import Ledger
+    from obliviate.rundir import check_output_file
 
-    text = json.dumps(Ledger(directory).certificate(request_id), indent=2)
+    ledger = Ledger(directory)
+    if out:
+        check_output_file(out, [("ledger", ledger.root), ("original model", ledger.original_path())], overwrite)
+    text = json.dumps(ledger.certificate(request_id), indent=2)
     if out:
         atomic_write_text(out, text + "\n")
     print(text)

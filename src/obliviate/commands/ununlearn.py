@@ -7,10 +7,12 @@ from typing import Optional
 
 import typer
 
-from obliviate.cli import app, console
+from obliviate.commands import console
+
+commands = typer.Typer()
 
 
-@app.command("ununlearn")
+@commands.command("ununlearn")
 def ununlearn(run: Path = typer.Argument(..., help="Run directory (run.json, model/, forget.jsonl)."),
               gold: Optional[Path] = typer.Option(None, help="Gold (retrained) model dir; default: the report's."),
               original: Optional[Path] = typer.Option(None, help="Original model dir; default: run.json's."),
@@ -19,11 +21,22 @@ def ununlearn(run: Path = typer.Argument(..., help="Run directory (run.json, mod
     from rich.table import Table
 
     from obliviate.errors import ModelLoadError
-    from obliviate.ununlearning import run_ununlearning
+    from obliviate.rundir import RunDir, check_outputs
 
     for name, path in (("--gold", gold), ("--original", original)):
         if path is not None and not path.is_dir():
             raise ModelLoadError(f"{name} {path} is not a directory")
+    run_dir = RunDir(run)
+    recorded = run_dir.read_run()  # a clear error for a directory that is not a run
+    report = run_dir.read_report() if run_dir.path(RunDir.REPORT).is_file() else {}
+    gold_in = gold or ((report.get("models") or {}).get("gold") or {}).get("path")
+    original_in = original or (recorded.get("original") or {}).get("path")
+    # ununlearning.json and report.json are written into RUN: never into (or as) a model.
+    check_outputs([("gold model", gold_in), ("original model", original_in), ("the run's model", run_dir.model_dir),
+                   ("the run's forget set", run_dir.path(RunDir.FORGET))],
+                  [("RUN/ununlearning.json", run / "ununlearning.json"), ("RUN/report.json", run / "report.json")])
+    from obliviate.ununlearning import run_ununlearning
+
     table_data = run_ununlearning(run, gold=gold, original=original, seed=seed)
     models = list(next(iter(table_data.values())))
     table = Table(title=f"UnUnlearning on {run} (MCQ accuracy on forget people)")

@@ -31,12 +31,21 @@ perturbed_answer); only `question` and `answer` are required.
 """
 
 
-def export_world(world: World, out: str | Path, forget: str = "forget10") -> list[Path]:
-    """Write every split of ``world`` for ``forget`` into ``out``; returns the paths."""
+def export_world(world: World, out: str | Path, forget: str = "forget10", overwrite: bool = False) -> list[Path]:
+    """Write every split of ``world`` for ``forget`` into ``out``; returns the paths.
+
+    ``out`` must be new or empty unless ``overwrite``; the files are written into a
+    temporary directory beside it and swapped in together, so an interrupted export
+    leaves ``out`` as it was (:mod:`obliviate.rundir`).
+    """
+    from obliviate.rundir import check_output_dir, staged_dir
+
     out = Path(out)
+    real = check_output_dir(out, [], overwrite)
     splits = world.splits(forget)
     splits["compositional"] = world.compositional_items(forget)
-    paths = [write_jsonl(out / f"{name}.jsonl", items) for name, items in splits.items()]
-    atomic_write_text(out / "SCHEMA.md", SCHEMA)
-    paths.append(out / "SCHEMA.md")
-    return paths
+    with staged_dir(real) as tmp:
+        for name, items in splits.items():
+            write_jsonl(tmp / f"{name}.jsonl", items)
+        atomic_write_text(tmp / "SCHEMA.md", SCHEMA)
+    return [out / f"{name}.jsonl" for name in splits] + [out / "SCHEMA.md"]

@@ -67,11 +67,7 @@ def all_methods() -> list[MethodInfo]:
 
 def build_config(info: MethodInfo, overrides: dict[str, Any]) -> Any:
     """The method's config dataclass with ``overrides`` applied; unknown keys are an error."""
-    import dataclasses
+    from obliviate.options import check_options  # names and types, listing the valid options
 
     config_cls = info.cls.Config
-    names = {f.name for f in dataclasses.fields(config_cls)}
-    unknown = sorted(set(overrides) - names)
-    if unknown:
-        raise ObliviateError(f"method {info.name!r} has no option(s) {unknown}; options: {sorted(names)}")
-    return config_cls(**overrides)
+    return config_cls(**check_options(config_cls, overrides, info.name))
