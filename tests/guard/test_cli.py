@@ -6,10 +6,13 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from typer.testing import CliRunner
 
 from obliviate.cli import app
 from obliviate.data.formats import write_jsonl
+from obliviate.guard.evaluate import FORGET_KINDS, OTHER_KINDS
 
 
 def _run_dir(tmp_path, splits):
@@ -28,8 +31,8 @@ def test_guard_eval_writes_guard_json_and_report(tmp_path, splits):
     result = CliRunner().invoke(app, ["guard", "eval", str(run), "--no-semantic"])
     assert result.exit_code == 0, result.output
     data = json.loads((run / "guard.json").read_text())
-    assert set(data["block_rate"]) == {"direct", "paraphrased", "in_context", "compositional", "obfuscated"}
-    assert set(data["false_positive_rate"]) == {"retain", "neighbor", "holdout"}  # world recognised
+    assert set(data["block_rate"]) == set(FORGET_KINDS)
+    assert set(data["false_positive_rate"]) == set(OTHER_KINDS)  # holdout: the world was recognised
     assert min(data["block_rate"].values()) >= 0.99
     report = json.loads((run / "report.json").read_text())
     assert report["guard"]["block_rate"] == data["block_rate"]
@@ -48,3 +51,15 @@ def test_guard_eval_rejects_a_bad_threshold(tmp_path, splits):
     proc = subprocess.run([sys.executable, "-m", "obliviate", "guard", "eval", str(run), "--threshold", "1.5"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "--threshold must be" in " ".join((proc.stderr + proc.stdout).split())
+
+
+def test_guard_serve_refuses_a_public_bind_without_a_key_before_loading_anything(tmp_path, capsys, monkeypatch):
+    from obliviate.cli import main
+
+    monkeypatch.delenv("OBLIVIATE_GUARD_API_KEY", raising=False)
+    for host in ("0.0.0.0", "192.168.1.20"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["guard", "serve", "--run", str(tmp_path / "nope"), "--host", host])
+        assert exit_info.value.code == 2
+        out = " ".join(capsys.readouterr().err.split())
+        assert "without an API key" in out and "Traceback" not in out
