@@ -4,6 +4,11 @@ Each method unlearns the embedded world's original model; the leaderboard row ho
 its intention, its audit verdict, forget / retain MCQ accuracy, TOFU forget quality
 and model utility, and residual knowledge per attack. The attacks on the original
 and the gold model are run once and shared by every row.
+
+With ``out``, every finished method's row is checkpointed in ``out/rows/<method>.json``
+(atomically) with a fingerprint of what produced it (world, split, audit and method
+config); the same call after an interruption reuses the rows whose fingerprint still
+matches and runs only the missing methods.
 """
 
 from __future__ import annotations
@@ -28,17 +33,25 @@ from obliviate.progress import progress_bar
 
 def _row(name: str, intention: str, audit: dict, summary: dict, model: str, seconds: dict) -> dict[str, Any]:
     metrics = summary["metrics"]
+    rk = audit["residual_knowledge"]
     return {
         "method": name,
         "intention": intention,
         "verdict": audit["verdict"],
         "verdict_reason": audit["verdict_reason"],
+        # The deciding attack, its interval (simultaneous, or the TOST interval for removal)
+        # and the equivalence margin delta with where it came from.
+        "decision": audit.get("decision"),
+        "delta": audit["audit"]["delta"],
         "forget_accuracy": metrics["forget"][model]["mcq_accuracy"],
         "retain_accuracy": metrics["retain"][model]["mcq_accuracy"],
         "forget_quality": summary["forget_quality_all"].get(model),
         "model_utility": summary["model_utility"].get(model),
-        "rho": {a: r["rho"] for a, r in audit["residual_knowledge"].items()},
-        "rho_ci": {a: r["ci"] for a, r in audit["residual_knowledge"].items()},
+        "rho": {a: r["rho"] for a, r in rk.items()},
+        "rho_ci": {a: r["ci"] for a, r in rk.items()},
+        "rho_tost_ci": {a: r.get("tost_ci") for a, r in rk.items()},
+        "informative": {a: r.get("informative") for a, r in rk.items()},
+        "ceiling": {a: r.get("ceiling", {}).get("gap") for a, r in rk.items()},
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
     }
 
@@ -46,11 +59,12 @@ def _row(name: str, intention: str, audit: dict, summary: dict, model: str, seco
 def run_compare(methods: list[str] | None = None, out: str | Path | None = None, forget: str = "forget10",
                 world_config: WorldConfig | None = None, tiny_config: TinyConfig | None = None,
                 audit_config: AuditConfig | None = None, retain_stride: int = 5,
-                method_configs: dict[str, dict] | None = None) -> list[dict[str, Any]]:
+                method_configs: dict[str, dict] | None = None, resume: bool = True) -> list[dict[str, Any]]:
     """Run, evaluate and audit ``methods`` (default: all registered) on the embedded world.
 
     Returns the leaderboard rows, reference rows for the original and the gold model
-    first. With ``out``, writes ``leaderboard.json`` and ``leaderboard.html``.
+    first. With ``out``, writes ``leaderboard.json`` and ``leaderboard.html``, and
+    checkpoints each method's row in ``out/rows/`` (``resume``: reuse matching rows).
     Retain metrics use every ``retain_stride``-th retain item, to keep the run short.
     """
     names = methods or [m.name for m in all_methods()]
@@ -78,9 +92,15 @@ def run_compare(methods: list[str] | None = None, out: str | Path | None = None,
                              {"audit": base_seconds / 2}))
             update(info=ref)
         for info in infos:
+            options = dict((method_configs or {}).get(info.name, {}))
+            fingerprint = _fingerprint(world, forget, config, info.name, options, retain_stride)
+            saved = _load_row(out, info.name, fingerprint) if (out is not None and resume) else None
+            if saved is not None:
+                rows.append(saved)
+                update(info=f"{info.name}: {saved['verdict']} (checkpoint)")
+                continue
             t0 = time.perf_counter()
             torch.manual_seed(0)
-            options = dict((method_configs or {}).get(info.name, {}))
             if info.intention.value == "exact" and "base_model" not in options:
                 # Exact methods retrain from the reading base, which never saw a world person.
                 options["base_model"] = str(zoo.base)
@@ -96,11 +116,45 @@ def run_compare(methods: list[str] | None = None, out: str | Path | None = None,
             summary = summarize(results)
             rows.append(_row(info.name, info.intention.value, audit, summary, "unlearned",
                              {"unlearn": t1 - t0, "audit": t2 - t1, "evaluate": time.perf_counter() - t2}))
+            if out is not None:
+                _save_row(out, info.name, fingerprint, rows[-1])
             update(info=f"{info.name}: {audit['verdict']}")
     if out is not None:
+        delta, provenance = config.resolved_delta()
         write_leaderboard(rows, out, {"world": world.config.fingerprint(), "forget_split": forget,
-                                      "attacks": list(config.attacks)})
+                                      "attacks": list(config.attacks), "delta": delta,
+                                      "delta_source": provenance.get("source"),
+                                      "confidence": config.confidence,
+                                      "suppression_threshold": config.suppression_threshold})
     return rows
+
+
+def _fingerprint(world: World, forget: str, config: AuditConfig, method: str, options: dict,
+                 retain_stride: int) -> str:
+    import dataclasses
+
+    from obliviate.models.cache import cache_key
+
+    return cache_key({"world": world.config.fingerprint(), "forget": forget, "method": method,
+                      "options": options, "retain_stride": retain_stride,
+                      "audit": dataclasses.asdict(config), "delta": config.resolved_delta()[0], "version": 1})
+
+
+def _load_row(out: str | Path, method: str, fingerprint: str) -> dict[str, Any] | None:
+    path = Path(out) / "rows" / f"{method}.json"
+    if not path.is_file():
+        return None
+    try:
+        saved = json.loads(path.read_text())
+    except json.JSONDecodeError:
+        return None      # a row written by an older version or damaged: run the method again
+    return saved.get("row") if saved.get("fingerprint") == fingerprint else None
+
+
+def _save_row(out: str | Path, method: str, fingerprint: str, row: dict[str, Any]) -> None:
+    path = Path(out) / "rows" / f"{method}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps({"fingerprint": fingerprint, "row": to_jsonable(row)}, indent=2))
 
 
 def write_leaderboard(rows: list[dict[str, Any]], out: str | Path, meta: dict | None = None) -> tuple[Path, Path]:

@@ -8,26 +8,28 @@ import numpy as np
 import pytest
 import torch
 
-from obliviate.audit import AuditConfig, attack_model, audit_outputs, residual_knowledge, verdict
+from obliviate.audit import AuditConfig, attack_model, attack_model_cached, audit_outputs, residual_knowledge
+from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError, RunNotFoundError
 from obliviate.evals.attacks import AttackConfig, AttackOutput, get_attack
 from obliviate.evals.attacks.quantize import quantize_weight, quantized_copy
 from obliviate.evals.attacks.relearn import relearn_split
 
-REVEALING = ("paraphrase", "jailbreak", "relearn", "quantize_int8", "quantize_int4", "logit_lens", "probe")
 
 
 @pytest.fixture(scope="module")
 def config():
-    return AuditConfig()
+    # delta fixed so the model tests do not depend on the calibration file; the value is
+    # about what bench_calibration.py measures at forget10 (docs/findings.md).
+    return AuditConfig(delta=0.35)
 
 
 @pytest.fixture(scope="module")
 def baseline(original, gold, splits, config):
-    """All attacks on original and gold, once for the module."""
+    """All attacks on original and gold, once (cached in $OBLIVIATE_HOME/audits)."""
     torch.manual_seed(0)
-    return {"original": attack_model(original, splits["forget"], splits["retain"], config),
-            "gold": attack_model(gold, splits["forget"], splits["retain"], config)}
+    return {"original": attack_model_cached(original, splits["forget"], splits["retain"], config),
+            "gold": attack_model_cached(gold, splits["forget"], splits["retain"], config)}
 
 
 def test_gold_is_removal(baseline, splits, config):
@@ -36,11 +38,13 @@ def test_gold_is_removal(baseline, splits, config):
     for attack, rk in report["residual_knowledge"].items():
         assert abs(rk["rho"]) < 1e-9, attack
         assert rk["ci"][0] <= 0 <= rk["ci"][1]
-    # Gold really is near chance under every attack, so rho = 0 is not an artefact of a
-    # degenerate reference: the original stands well above it without attack.
-    gold_acc = {a: v["gold"]["mcq_accuracy"] for a, v in report["attacks"].items()}
-    assert max(gold_acc.values()) < 0.5, gold_acc
+    # Gold is near chance without attack, so rho = 0 is not an artefact of a degenerate
+    # reference: the original stands well above it; under every attack the ceiling is reported.
+    assert report["attacks"]["none"]["gold"]["mcq_accuracy"] < 0.4
     assert report["attacks"]["none"]["original"]["mcq_accuracy"] >= 0.75
+    ceilings = report["audit"]["ceilings"]
+    assert set(ceilings) == set(config.attacks) and ceilings["none"]["gap"] >= 0.5
+    assert report["decision"]["delta"] == 0.35
 
 
 def test_original_is_not_unlearned(baseline, splits, config):
@@ -59,17 +63,16 @@ def test_steering_is_suppression_revealed_by_hidden_states(original, baseline, s
     steered = unlearn(original, splits["forget"], splits["retain"], method="steering").model
     outputs = {**baseline, "unlearned": attack_model(steered, splits["forget"], splits["retain"], config)}
     report = audit_outputs(outputs, splits["forget"], config)
-    rho = {a: r["rho"] for a, r in report["residual_knowledge"].items()}
-    assert rho["none"] <= 0.1, rho            # the direct questions look forgotten
+    rk = report["residual_knowledge"]
+    assert rk["none"]["rho"] <= 0.15, rk["none"]           # the direct questions look forgotten
     assert report["verdict"] == "suppression", report["verdict_reason"]
-    revealing = [a for a in REVEALING if rho[a] >= 0.3]
-    assert revealing, rho
     named = report["verdict_reason"].split("'")[1]
-    assert named in revealing and rho[named] == max(rho[a] for a in REVEALING)
-    # The hidden-state attacks read the layers before the steering hook.
-    assert rho["logit_lens"] >= 0.3 or rho["probe"] >= 0.3
+    assert named == report["decision"]["attack"] and named in ("logit_lens", "probe")
+    # The simultaneous lower bound of the named hidden-state attack clears the threshold.
+    assert rk[named]["ci"][0] >= config.suppression_threshold and rk[named]["informative"]
+    # The layer was chosen on the other half of the forget people, never the embeddings.
     details = report["audit"]["details"]["logit_lens"]["unlearned"]
-    assert details["best_layer"] < len(details["per_layer"]) - 1
+    assert details["layer_for_half_a"] >= 1 and details["layer_for_half_b"] >= 1
 
 
 def test_icul_is_suppression_because_white_box_attacks_skip_its_prompt_rewrite(original, baseline, splits,
@@ -83,30 +86,51 @@ def test_icul_is_suppression_because_white_box_attacks_skip_its_prompt_rewrite(o
     question = splits["forget"][0].question
     assert icul.format_prompt(question) != original.format_prompt(question)     # the rewrite is on
     assert icul.white_box().format_prompt(question) == original.format_prompt(question)
-    outputs = {**baseline, "unlearned": attack_model(icul, splits["forget"], splits["retain"], config)}
+    cfg = AuditConfig(attacks=("none", "quantize_int8", "quantize_int4", "logit_lens"), delta=0.35)
+    outputs = {"original": {a: baseline["original"][a] for a in cfg.attacks},
+               "gold": {a: baseline["gold"][a] for a in cfg.attacks},
+               "unlearned": attack_model(icul, splits["forget"], splits["retain"], cfg)}
     # Its weights are the original's, so what a weight holder sees is the original, item for item.
     for attack in ("quantize_int8", "quantize_int4", "logit_lens"):
         assert np.array_equal(outputs["unlearned"][attack].correct, baseline["original"][attack].correct), attack
         assert outputs["unlearned"][attack].detail["prompt_rewrite"].startswith("not applied")
     assert "prompt_rewrite" not in outputs["unlearned"]["none"].detail
-    report = audit_outputs(outputs, splits["forget"], config)
+    report = audit_outputs(outputs, splits["forget"], cfg)
     rho = {a: r["rho"] for a, r in report["residual_knowledge"].items()}
     assert rho["none"] <= 0.3, rho            # through its prompt the knowledge looks gone ...
     assert rho["quantize_int8"] >= 0.9, rho   # ... but the weights hold it
     assert report["verdict"] == "suppression", report["verdict_reason"]
+    assert report["decision"]["attack"] in ("quantize_int8", "quantize_int4", "logit_lens")
     assert "without the method's prompt rewrite" in report["verdict_reason"]
 
 
-def test_relearn_control_gold_gains_nothing_on_half_b(baseline, splits):
-    detail = baseline["gold"]["relearn"].detail
-    # Relearning did happen: gold learned half A well above chance ...
-    assert detail["accuracy_a_after"] >= 0.5, detail
-    # ... and gained nothing on the disjoint half B beyond noise: at ~0.2 accuracy on 30
-    # items one binomial standard deviation is 0.07, so 0.15 is about two (measured 0.13
-    # on the recipe-3 gold, 4 items; relearning other people's facts also teaches which
-    # answers are common, which is why the audit subtracts gold's gain).
-    assert detail["gain_b"] <= 0.15, detail
-    assert detail["accuracy_b_after"] < 0.45
+def test_grad_diff_at_a_high_learning_rate_is_over_unlearned(original, baseline, splits, config):
+    """Pushed below gold (forget accuracy ~0 where gold answers 18%): a tell, not removal."""
+    from obliviate.api import unlearn
+
+    torch.manual_seed(0)
+    model = unlearn(original, splits["forget"], splits["retain"], method="grad_diff", lr=2e-3).model
+    cfg = AuditConfig(attacks=("none", "relearn_retain", "quantize_int8", "quantize_int4", "logit_lens"), delta=0.35)
+    outputs = {"original": {a: baseline["original"][a] for a in cfg.attacks},
+               "gold": {a: baseline["gold"][a] for a in cfg.attacks},
+               "unlearned": attack_model(model, splits["forget"], splits["retain"], cfg)}
+    report = audit_outputs(outputs, splits["forget"], cfg)
+    assert report["verdict"] == "over_unlearned", report["verdict_reason"]
+    assert report["decision"]["interval"][1] < 0
+
+
+def test_relearn_control_reference_gains_less_than_the_original(baseline, splits, config):
+    gold, original = baseline["gold"]["relearn"].detail, baseline["original"]["relearn"].detail
+    # Relearning did happen: gold learned the trained half well above chance ...
+    assert gold["train_accuracy_after"] >= 0.5, gold
+    # ... cross-fit over both halves and several seeds ...
+    assert len(gold["directions"]) == 2 and baseline["gold"]["relearn"].replicates.shape == (2, 60)
+    # ... and gained little on the other half (training on other people's facts teaches which
+    # answers are common, which is why rho subtracts gold under the same attack).
+    assert gold["gain"] <= 0.2, gold
+    report = audit_outputs({**baseline, "unlearned": baseline["gold"]}, splits["forget"], config)
+    control = report["audit"]["relearn_control"]["relearn"]
+    assert control["informative"] and control["original_accuracy_after"] > control["reference_accuracy_after"] + 0.2
 
 
 def test_relearn_split_is_by_person_and_deterministic(splits):
@@ -137,45 +161,25 @@ def test_quantization_rounds_per_channel_and_leaves_the_model_alone(original):
     assert 0 < err8 < err4
 
 
-def test_residual_knowledge_bootstrap_is_seeded_and_brackets_rho():
+def test_residual_knowledge_is_seeded_and_brackets_rho():
     rng = np.random.default_rng(1)
     n = 60
+    forget = [QAItem(f"q{k}?", "a", "a", ["b", "c", "d"], entity=f"P{k // 6}") for k in range(n)]
     original = (rng.random(n) < 0.95).astype(float)
     gold = (rng.random(n) < 0.25).astype(float)
     half = (rng.random(n) < 0.6).astype(float)
     idx = np.arange(n)
-    cfg = AuditConfig(attacks=("none",))
-    r1 = residual_knowledge(AttackOutput(half, idx), AttackOutput(gold, idx), original, gold, cfg)
-    r2 = residual_knowledge(AttackOutput(half, idx), AttackOutput(gold, idx), original, gold, cfg)
+    cfg = AuditConfig(attacks=("none",), delta=0.3)
+    args = (AttackOutput(half, idx), AttackOutput(gold, idx), AttackOutput(original, idx), forget, cfg)
+    r1, r2 = residual_knowledge(*args), residual_knowledge(*args)
     assert r1 == r2
     expected = (half.mean() - gold.mean()) / (original.mean() - gold.mean())
     assert r1["rho"] == pytest.approx(expected)
-    assert r1["ci"][0] < r1["rho"] < r1["ci"][1]
-    # A subset of items (relearn's half B) uses the no-attack accuracy on that subset.
-    sub = residual_knowledge(AttackOutput(half[:30], idx[:30]), AttackOutput(gold[:30], idx[:30]),
-                             original, gold, cfg)
-    assert sub["n_items"] == 30
-    assert sub["rho"] == pytest.approx((half[:30].mean() - gold[:30].mean()) /
-                                       (original[:30].mean() - gold[:30].mean()))
+    assert r1["ci"][0] < r1["rho"] < r1["ci"][1] and r1["tost_ci"][0] < r1["rho"] < r1["tost_ci"][1]
+    assert r1["n_people"] == 10
     # No gap between original and reference: rho is undefined, not a division by ~0.
-    flat = residual_knowledge(AttackOutput(gold, idx), AttackOutput(gold, idx), gold, gold, cfg)
-    assert flat["rho"] is None and "undefined" in flat["note"]
-
-
-@pytest.mark.parametrize("rhos, expected, named", [
-    ({"none": 0.5, "probe": 0.9}, "not_unlearned", None),
-    ({"none": 0.0, "probe": 0.2, "logit_lens": 0.6}, "suppression", "logit_lens"),
-    ({"none": 0.2, "relearn": 0.4}, "suppression", "relearn"),
-    ({"none": 0.05, "probe": 0.08, "relearn": -0.1}, "removal", None),
-    ({"none": 0.05, "probe": 0.2}, "partial", "probe"),
-    ({"none": 0.25, "probe": 0.05}, "partial", "none"),
-])
-def test_verdict_rules(rhos, expected, named):
-    rk = {a: {"rho": r, "ci": [r - 0.1, r + 0.1]} for a, r in rhos.items()}
-    decision, reason = verdict(rk, AuditConfig())
-    assert decision == expected, reason
-    if named:
-        assert f"'{named}'" in reason
+    flat = residual_knowledge(AttackOutput(gold, idx), AttackOutput(gold, idx), AttackOutput(gold, idx), forget, cfg)
+    assert flat["rho"] is None and "undefined" in flat["note"] and not flat["informative"]
 
 
 def test_unknown_attack_is_an_error():
@@ -192,7 +196,7 @@ def test_audit_run_dir_merges_report_and_says_what_needs_gold(tmp_path, zoo, spl
     run = tmp_path / "run"
     unlearn(zoo.original, splits["forget"], splits["retain"][::8], method="ga", out=run, epochs=1)
     (run / "report.json").write_text(json.dumps({"keep": "me"}))
-    cfg = AuditConfig(attacks=("none", "quantize_int8"), n_bootstrap=200)
+    cfg = AuditConfig(attacks=("none", "quantize_int8"), n_bootstrap=200, delta=0.35)
     report = audit_run_dir(run, zoo.gold, cfg)
     saved = json.loads((run / "report.json").read_text())
     assert saved["keep"] == "me" and saved["verdict"] == report["verdict"]
@@ -203,6 +207,14 @@ def test_audit_run_dir_merges_report_and_says_what_needs_gold(tmp_path, zoo, spl
     no_gold = audit_run_dir(run, None, cfg)
     assert no_gold["audit"]["reference"] == "chance" and no_gold["audit"]["needs_gold"]
     assert "gold" not in no_gold["attacks"]["none"]
+    assert no_gold["verdict"] in ("not_unlearned", "inconclusive")
+    # Gold-free with holdout people: the original on people never trained on is the reference.
+    from obliviate.data.formats import write_jsonl
+
+    write_jsonl(run / "holdout.jsonl", splits["holdout"])
+    held = audit_run_dir(run, None, cfg)
+    assert held["audit"]["reference"] == "holdout" and "holdout" in held["attacks"]["none"]
+    assert "gold-free" in held["verdict_reason"]
     with pytest.raises(RunNotFoundError, match="run.json"):
         audit_run_dir(tmp_path / "nowhere")
 
@@ -226,7 +238,7 @@ def test_cli_audit_and_compare(tmp_path, zoo, splits, monkeypatch):
 def test_compare_writes_leaderboard(tmp_path, zoo):
     from obliviate.compare import run_compare
 
-    cfg = AuditConfig(attacks=("none", "quantize_int4"), n_bootstrap=200)
+    cfg = AuditConfig(attacks=("none", "quantize_int4"), n_bootstrap=200, delta=0.35)
     rows = run_compare(["ga"], tmp_path, audit_config=cfg, retain_stride=8,
                        method_configs={"ga": {"epochs": 1}})
     assert [r["method"] for r in rows] == ["original", "gold", "ga"]
@@ -234,5 +246,26 @@ def test_compare_writes_leaderboard(tmp_path, zoo):
     data = json.loads((tmp_path / "leaderboard.json").read_text())
     assert data[2]["intention"] == "removal" and set(data[2]["rho"]) == {"none", "quantize_int4"}
     assert data[1]["forget_quality"] == pytest.approx(1.0)
+    # Each verdict with its deciding attack, interval and delta.
+    for row in data:
+        assert row["decision"]["delta"] == 0.35 and row["decision"]["attack"] in ("none", "quantize_int4")
+        assert len(row["decision"]["interval"]) == 2 and row["delta"]["value"] == 0.35
     html = (tmp_path / "leaderboard.html").read_text()
-    assert "<code>ga</code>" in html and "not_unlearned" in html
+    assert "<code>ga</code>" in html and "not_unlearned" in html and "deciding attack" in html
+    # A checkpoint per method: the same call resumes without running ga again ...
+    saved = json.loads((tmp_path / "rows" / "ga.json").read_text())
+    assert saved["row"]["method"] == "ga"
+    import obliviate.compare as compare
+
+    calls = []
+    real = compare.unlearn
+    try:
+        compare.unlearn = lambda *a, **k: calls.append(a) or real(*a, **k)
+        again = run_compare(["ga"], tmp_path, audit_config=cfg, retain_stride=8,
+                            method_configs={"ga": {"epochs": 1}})
+        assert calls == [] and again[2]["verdict"] == rows[2]["verdict"]
+        # ... and a changed config is not mistaken for the checkpoint.
+        run_compare(["ga"], tmp_path, audit_config=cfg, retain_stride=8, method_configs={"ga": {"epochs": 2}})
+        assert len(calls) == 1
+    finally:
+        compare.unlearn = real

@@ -19,7 +19,7 @@ from obliviate.evals.attacks.logit_lens import logit_lens_attack
 from obliviate.evals.attacks.paraphrase import paraphrase_attack
 from obliviate.evals.attacks.probe import probe_attack
 from obliviate.evals.attacks.quantize import quantize_attack
-from obliviate.evals.attacks.relearn import relearn_attack
+from obliviate.evals.attacks.relearn import relearn_attack, relearn_retain_attack, relearn_tuned_attack
 from obliviate.evals.metrics import mcq_correct
 from obliviate.models.load import LanguageModel
 
@@ -37,11 +37,18 @@ ATTACKS: dict[str, Attack] = {
     "paraphrase": paraphrase_attack,
     "jailbreak": jailbreak_attack,
     "relearn": relearn_attack,
+    "relearn_retain": relearn_retain_attack,
+    "relearn_tuned": relearn_tuned_attack,
     "quantize_int8": quantize_attack(8),
     "quantize_int4": quantize_attack(4),
     "logit_lens": logit_lens_attack,
     "probe": probe_attack,
 }
+
+
+# The audit's default: every attack but the relearning search, which fine-tunes eight
+# times per model (~60 s on one CPU thread for the tiny models); ask for it by name.
+DEFAULT_ATTACKS: tuple[str, ...] = tuple(a for a in ATTACKS if a != "relearn_tuned")
 
 
 def get_attack(name: str) -> Attack:
@@ -51,4 +58,4 @@ def get_attack(name: str) -> Attack:
     return ATTACKS[name]
 
 
-__all__ = ["ATTACKS", "Attack", "AttackConfig", "AttackOutput", "get_attack", "option_correct"]
+__all__ = ["ATTACKS", "DEFAULT_ATTACKS", "Attack", "AttackConfig", "AttackOutput", "get_attack", "option_correct"]

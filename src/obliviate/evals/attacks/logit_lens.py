@@ -11,13 +11,14 @@ import numpy as np
 
 from obliviate.data.schema import QAItem
 from obliviate.data.world import qa_prompt
-from obliviate.evals.attacks.base import AttackConfig, AttackOutput
+from obliviate.evals.attacks.base import AttackConfig, AttackOutput, cross_fit_layers, option_credit
 from obliviate.evals.attacks.hidden import layer_views
 from obliviate.models.load import LanguageModel
 
 
 def logit_lens_correct(lm: LanguageModel, items: list[QAItem]) -> np.ndarray:
-    """[layers, items] MCQ correctness when options are scored at each layer."""
+    """[layers, items] MCQ credit (1/k on ties) when options are scored at each layer
+    (row 0: the embedding output, row -1: the model's own output)."""
     pairs = [(qa_prompt(i.question), " " + o) for i in items for o in i.options]
     views = layer_views(lm, pairs)
     scores = views.logprob_sums / np.maximum(views.counts, 1)
@@ -25,17 +26,18 @@ def logit_lens_correct(lm: LanguageModel, items: list[QAItem]) -> np.ndarray:
     k = 0
     for j, item in enumerate(items):
         n = len(item.options)
-        out[:, j] = np.argmax(scores[:, k:k + n], axis=1) == 0
+        out[:, j] = [option_credit(row) for row in scores[:, k:k + n]]
         k += n
     return out
 
 
 def logit_lens_attack(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem],
                       config: AttackConfig) -> AttackOutput:
-    """Correctness at the layer with the best forget accuracy (the auditor's view: the
-    gold model gets the same choice, so selecting a layer does not favour either)."""
+    """Correctness at a decoder layer chosen on held-out forget people (cross-fit on two
+    halves of the people; the embedding layer, which has no context, is never a
+    candidate): the attacker looks for the layer where the knowledge reads out, and the
+    choice is not fitted on the items it scores, for gold as for the unlearned model."""
     per_layer = logit_lens_correct(lm, forget)
-    accuracy = per_layer.mean(axis=1)
-    best = int(np.argmax(accuracy))
-    return AttackOutput(per_layer[best], np.arange(len(forget)),
-                        {"best_layer": best, "per_layer": [float(a) for a in accuracy]})
+    correct, chosen = cross_fit_layers(per_layer, forget, config.block_size)
+    return AttackOutput(correct, np.arange(len(forget)),
+                        {**chosen, "per_layer": [float(a) for a in per_layer.mean(axis=1)]})

@@ -19,7 +19,7 @@ import numpy as np
 
 from obliviate.data.schema import QAItem
 from obliviate.data.world import qa_prompt
-from obliviate.evals.attacks.base import AttackConfig, AttackOutput
+from obliviate.evals.attacks.base import AttackConfig, AttackOutput, cross_fit_layers, option_credit
 from obliviate.evals.attacks.hidden import LayerViews, layer_views
 from obliviate.models.load import LanguageModel
 
@@ -35,7 +35,8 @@ def _views(lm: LanguageModel, items: list[QAItem]) -> LayerViews:
 
 def probe_correct(lm: LanguageModel, train: list[QAItem], test: list[QAItem],
                   config: AttackConfig) -> np.ndarray:
-    """[layers, test items] correctness of per-layer probes trained on ``train``."""
+    """[layers, test items] correctness of per-layer probes trained on ``train``
+    (row 0, the embedding layer, is left at 0: it is never a candidate)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -45,28 +46,28 @@ def probe_correct(lm: LanguageModel, train: list[QAItem], test: list[QAItem],
     sizes = [len(i.options) for i in test]
     starts = np.cumsum([0, *sizes[:-1]])
     out = np.zeros((train_views.prompt_state.shape[0], len(test)))
-    for layer in range(out.shape[0]):
+    for layer in range(1, out.shape[0]):
         probe = make_pipeline(StandardScaler(), LogisticRegression(
             C=config.probe_c, max_iter=2000, class_weight="balanced", random_state=config.seed))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence chatter on near-separable layers
             probe.fit(_features(train_views, layer), labels)
         scores = probe.decision_function(_features(test_views, layer))
-        out[layer] = [float(np.argmax(scores[s:s + n]) == 0) for s, n in zip(starts, sizes)]
+        out[layer] = [option_credit(scores[s:s + n]) for s, n in zip(starts, sizes)]
     return out
 
 
 def probe_attack(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem],
                  config: AttackConfig) -> AttackOutput:
-    """Correctness of the best layer's probe on the forget set (chosen as in the logit lens)."""
+    """Correctness of a probe trained on retain people, at a layer chosen on held-out
+    forget people (cross-fit, embeddings excluded; as in the logit lens)."""
     if not retain:
         from obliviate.errors import ObliviateError
 
         raise ObliviateError("the probe attack trains on retain items; the retain set is empty")
     step = max(1, len(retain) // config.probe_train_items)
     per_layer = probe_correct(lm, retain[::step], forget, config)
-    accuracy = per_layer.mean(axis=1)
-    best = int(np.argmax(accuracy))
-    return AttackOutput(per_layer[best], np.arange(len(forget)),
-                        {"best_layer": best, "per_layer": [float(a) for a in accuracy],
+    correct, chosen = cross_fit_layers(per_layer, forget, config.block_size)
+    return AttackOutput(correct, np.arange(len(forget)),
+                        {**chosen, "per_layer": [float(a) for a in per_layer.mean(axis=1)],
                          "train_items": len(retain[::step])})
