@@ -76,9 +76,16 @@ def run_one(method: str, model_dir: str, device: str, dtype: str) -> dict:
 
     original = trainer.train_gradient_method
 
-    def counting(method_obj, *args, **kwargs):
-        out = original(method_obj, *args, **kwargs)
-        steps.append(getattr(method_obj, "steps", 0))
+    def counting(method_obj, lm, forget, retain, progress=None, *args, **kwargs):
+        totals: list[int] = []   # the progress callback's total is the run's step count
+
+        def counted(step: int, total: int, loss: float) -> None:
+            totals[:] = [total]
+            if progress:
+                progress(step, total, loss)
+
+        out = original(method_obj, lm, forget, retain, counted, *args, **kwargs)
+        steps.append(totals[0] if totals else 0)
         return out
 
     trainer.train_gradient_method = counting

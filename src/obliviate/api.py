@@ -6,7 +6,7 @@ import copy
 import dataclasses
 import platform
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,6 @@ class UnlearnResult:
     original_path: str | None = None
     original_sha256: str | None = None
     unlearned_sha256: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def _as_model(model: str | Path | LanguageModel, trust_remote_code: bool = False) -> LanguageModel:
@@ -55,7 +54,7 @@ def _working_copy(lm: LanguageModel) -> LanguageModel:
 def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem],
             retain: str | Path | list[QAItem] | None = None, method: str = "npo",
             out: str | Path | None = None, trust_remote_code: bool = False,
-            overwrite: bool = False, **config: Any) -> UnlearnResult:
+            overwrite: bool = False, resume: bool | None = None, checkpoint_every: int = 0, **config: Any) -> UnlearnResult:
     """Unlearn ``forget`` from ``model`` with a registered method.
 
     ``model`` is a local HF directory or a :class:`LanguageModel`; ``forget`` / ``retain``
@@ -67,6 +66,11 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
     directory or a forget/retain file (:func:`obliviate.rundir.check_outputs`); a
     non-empty ``out`` is refused unless ``overwrite``. Inputs, options and ``out`` are
     all checked before the model is loaded.
+
+    Gradient methods save a checkpoint of the run (every ``checkpoint_every`` steps, every
+    10 minutes and on Ctrl-C) under ``$OBLIVIATE_HOME/checkpoints``; the same call resumes
+    it to the same result. ``resume``: None resumes when a checkpoint of this run exists,
+    True requires one, False starts over.
     """
     forget_items, retain_items = load_forget_retain(forget, retain)
     original_path = None if isinstance(model, LanguageModel) else str(Path(model).resolve())
@@ -79,11 +83,14 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
     original_sha = directory_hash(original_path) if original_path else None
     work = _working_copy(lm)
     runner = info.cls(cfg)
+    from obliviate.methods.trainer import run_checkpoint
+
+    checkpoint = run_checkpoint(info.cls, work, forget_items, retain_items, cfg, method, checkpoint_every, resume)
     start = time.perf_counter()
     with progress_bar(f"unlearning ({method})", 1) as update:
         def progress(step: int, total: int, loss: float) -> None:
             update(completed=step, total=total, info=f"loss {loss:.3f}")
-        unlearned = runner.run(work, forget_items, retain_items, progress)
+        unlearned = runner.run(work, forget_items, retain_items, progress, checkpoint)
     seconds = time.perf_counter() - start
     result = UnlearnResult(model=unlearned, method=method, intention=info.intention.value,
                            config=dataclasses.asdict(cfg), seconds=seconds,
@@ -145,7 +152,6 @@ def _write_run_files(result: UnlearnResult, run_dir: RunDir, forget: list[QAItem
         "timings_s": {"unlearn": round(result.seconds, 3)},
         "environment": {"python": platform.python_version(), "torch": torch.__version__,
                         "processes": _num_processes()},
-        **result.extra,
     }
     run_dir.write_run(run)
 

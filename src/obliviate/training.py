@@ -1,17 +1,36 @@
-"""Tokenization of (prompt, completion) pairs and padded batches, shared by every loop."""
+"""The training core's ground floor: tokenization, batches, losses, one step loop, checkpoints.
+
+Every training loop of obliviate (the unlearning trainer in ``methods/trainer.py``, the
+tiny-model recipe, the relearning attack) is a model, examples, a loss and a number of
+steps; :func:`train_steps` is that loop, and :class:`Checkpoint` saves and restores it
+(model, optimizer, RNG and step: safetensors for tensors, JSON for the rest, no pickle).
+"""
 
 from __future__ import annotations
 
+import json
 import math
 import random
+import time
 from dataclasses import dataclass
-from typing import Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import torch
 
 from obliviate.errors import TrainingDivergedError
 
 IGNORE = -100
+
+Progress = Callable[[int, int, float], None]
+"""The one progress-callback signature: ``progress(step, total_steps, loss)``."""
+
+
+def qa_pairs(items) -> list[tuple[str, str]]:
+    """(prompt, completion) pairs of QA items: the question prompt and ``" " + answer``."""
+    from obliviate.data.world import qa_prompt
+
+    return [(qa_prompt(i.question), " " + i.answer) for i in items]
 
 
 @dataclass
@@ -100,3 +119,151 @@ def check_finite(loss: torch.Tensor, step: int) -> None:
         raise TrainingDivergedError(
             f"loss became {value} at step {step}; lower the learning rate or check the data. "
             "Nothing was written.")
+
+
+def train_steps(model, optimizer, next_batch: Callable[[], Any], loss_fn: Callable[[Any], torch.Tensor],
+                steps: int, *, max_grad_norm: float = 1.0, scheduler=None, accelerator=None,
+                progress: Progress | None = None, checkpoint: "Checkpoint | None" = None,
+                start: int = 0) -> float:
+    """Run optimizer steps ``start .. steps - 1``; returns the last loss.
+
+    Each step: ``loss_fn(next_batch())``, a finiteness check (:class:`TrainingDivergedError`),
+    backward (through ``accelerator`` when given), gradient clipping at ``max_grad_norm``
+    (0: none), the optimizer and scheduler steps. ``checkpoint.maybe_save`` runs after each
+    step, before ``progress``, so a run stopped from ``progress`` can resume from it.
+    """
+    loss_value = float("nan")
+    done, updating = start, False
+    try:
+        for step in range(start, steps):
+            loss = loss_fn(next_batch())
+            check_finite(loss, step)
+            if accelerator is not None:
+                accelerator.backward(loss)
+            else:
+                loss.backward()
+            if max_grad_norm:
+                if accelerator is not None:
+                    accelerator.clip_grad_norm_(model.parameters(), max_grad_norm)
+                else:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+            updating = True
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            done, updating = step + 1, False
+            loss_value = float(loss.detach())
+            if checkpoint is not None:
+                checkpoint.maybe_save(done, model, optimizer, scheduler)
+            if progress:
+                progress(done, steps, loss_value)
+    except KeyboardInterrupt:
+        # Ctrl-C between updates: keep what is done, so the same command resumes from here.
+        if checkpoint is not None and not updating and done > start:
+            checkpoint.save(done, model, optimizer, scheduler)
+        raise
+    return loss_value
+
+
+class Checkpoint:
+    """A resumable training state in a directory of its own (one run, one directory).
+
+    Saved every ``every_steps`` steps (and at least every ``every_seconds``): the trainable
+    parameters and the optimizer's tensors as safetensors, the optimizer's hyperparameters,
+    the scheduler's counters, Python's and torch's RNG states and the step as JSON.
+    ``state.json`` is written last, so a half-written checkpoint is never read.
+    """
+
+    STATE = "state.json"
+
+    def __init__(self, directory: str | Path, every_steps: int = 0, every_seconds: float = 600.0,
+                 meta: dict | None = None):
+        self.directory = Path(directory)
+        self.every_steps, self.every_seconds = every_steps, every_seconds
+        self.meta = meta or {}
+        self._last = time.monotonic()
+
+    def maybe_save(self, step: int, model, optimizer, scheduler=None) -> bool:
+        due = (self.every_steps and step % self.every_steps == 0) or (
+            self.every_seconds and time.monotonic() - self._last >= self.every_seconds)
+        if due:
+            self.save(step, model, optimizer, scheduler)
+        return bool(due)
+
+    def save(self, step: int, model, optimizer, scheduler=None) -> None:
+        from safetensors.torch import save_file
+
+        from obliviate.files import atomic_write_text
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        params = {n: p.detach().cpu().contiguous() for n, p in _unwrap(model).named_parameters()
+                  if p.requires_grad}
+        opt = optimizer.state_dict()
+        tensors, scalars = {}, {}
+        for index, state in opt["state"].items():
+            for key, value in state.items():
+                if torch.is_tensor(value):
+                    tensors[f"{index}.{key}"] = value.detach().cpu().contiguous()
+                else:
+                    scalars[f"{index}.{key}"] = value
+        tensors["torch_rng"] = torch.get_rng_state()
+        if torch.cuda.is_available():
+            for k, s in enumerate(torch.cuda.get_rng_state_all()):
+                tensors[f"cuda_rng.{k}"] = s
+        # Write tensors under a step-specific name, then point state.json at them.
+        save_file(params, self.directory / f"model-{step}.safetensors")
+        save_file(tensors, self.directory / f"optimizer-{step}.safetensors")
+        version, internal, gauss = random.getstate()
+        state = {"step": step, "meta": self.meta, "param_groups": opt["param_groups"],
+                 "optimizer_scalars": scalars, "python_rng": [version, list(internal), gauss],
+                 "scheduler": scheduler.state_dict() if scheduler is not None else None}
+        atomic_write_text(self.directory / self.STATE, json.dumps(state))
+        for old in self.directory.glob("*.safetensors"):
+            if not old.name.endswith(f"-{step}.safetensors"):
+                old.unlink()
+        self._last = time.monotonic()
+
+    def load(self) -> dict | None:
+        """The saved state (``step``, ``meta``, ...) or None when there is none."""
+        try:
+            return json.loads((self.directory / self.STATE).read_text())
+        except (OSError, ValueError):
+            return None
+
+    def restore(self, state: dict, model, optimizer, scheduler=None) -> int:
+        """Load a saved state into ``model``/``optimizer``/RNGs; returns the step to continue from."""
+        from safetensors.torch import load_file
+
+        step = int(state["step"])
+        params = load_file(self.directory / f"model-{step}.safetensors")
+        named = dict(_unwrap(model).named_parameters())
+        with torch.no_grad():
+            for name, value in params.items():
+                named[name].copy_(value.to(named[name].device, named[name].dtype))
+        tensors = load_file(self.directory / f"optimizer-{step}.safetensors")
+        opt_state: dict[int, dict] = {}
+        for key, value in [*tensors.items(), *state["optimizer_scalars"].items()]:
+            index, _, field = key.partition(".")
+            if index.isdigit():
+                opt_state.setdefault(int(index), {})[field] = value
+        optimizer.load_state_dict({"state": opt_state, "param_groups": state["param_groups"]})
+        if scheduler is not None and state.get("scheduler") is not None:
+            scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(tensors["torch_rng"])
+        cuda = [tensors[k] for k in sorted(t for t in tensors if t.startswith("cuda_rng."))]
+        if cuda and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(cuda)
+        version, internal, gauss = state["python_rng"]
+        random.setstate((version, tuple(internal), gauss))
+        return step
+
+    def clear(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _unwrap(model):
+    """The module whose parameter names a checkpoint uses (DDP/accelerate wrappers removed)."""
+    return getattr(model, "module", model)

@@ -2,30 +2,29 @@
 
 Direct Preference Optimization with y_w = a refusal and y_l = the true answer:
 L = -log sigmoid(beta * [log pi(y_w|x)/pi_ref(y_w|x) - log pi(y_l|x)/pi_ref(y_l|x)]),
-plus NLL on retain. As with IdK the model learns to decline; the knowledge can
+plus the retain term. The training core provides pi_ref, a frozen copy of the model
+before any update (``uses_reference``). As with IdK the model learns to decline; the knowledge can
 remain underneath, so the intention is suppression.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
-from obliviate.methods.base import GradientConfig, GradientMethod, nll, sequence_logprob
+from obliviate.methods.base import GradientConfig, GradientMethod, sequence_logprob
 from obliviate.methods.registry import Intention, register
 from obliviate.training import IGNORE
 
 
 @dataclass
 class DPOConfig(GradientConfig):
-    beta: float = 0.5
-    refusal: str = "I don't know."
+    beta: float = 0.5                 # inverse temperature of the preference loss
+    refusal: str = "I don't know."    # the preferred answer on forget questions
     lr: float = 3e-3
     epochs: int = 10
-    retain_weight: float = 1.0
 
 
 def swap_completion(batch: dict[str, torch.Tensor], completion: list[int], pad_id: int
@@ -52,26 +51,19 @@ def swap_completion(batch: dict[str, torch.Tensor], completion: list[int], pad_i
 @register("dpo", intention=Intention.SUPPRESSION, family="preference optimization",
           reference="Rafailov et al. 2023, Direct Preference Optimization; Maini et al. 2024 (TOFU)")
 class DPO(GradientMethod):
-    """Refusal preferred over the true answer on forget questions, NLL on retain."""
+    """Refusal preferred over the true answer on forget questions, plus the retain term."""
 
     Config = DPOConfig
+    uses_reference = True
 
-    def prepare(self, model, forget_batches):
-        self.reference = copy.deepcopy(model).eval()
-        for p in self.reference.parameters():
-            p.requires_grad_(False)
-
-    def loss(self, model, forget, retain, step):
-        tok = self.tokenizer
+    def forget_loss(self, model, batch, ctx):
+        tok = ctx.tokenizer
         refusal = tok(" " + self.config.refusal, add_special_tokens=False)["input_ids"]
         if tok.eos_token_id is not None:
             refusal = refusal + [tok.eos_token_id]
-        chosen = swap_completion(forget, refusal, tok.pad_token_id)
+        chosen = swap_completion(batch, refusal, tok.pad_token_id)
         with torch.no_grad():
-            ref_chosen = sequence_logprob(self.reference, chosen)
-            ref_rejected = sequence_logprob(self.reference, forget)
-        margin = (sequence_logprob(model, chosen) - ref_chosen) - (sequence_logprob(model, forget) - ref_rejected)
-        loss = -F.logsigmoid(self.config.beta * margin).mean()
-        if retain is not None:
-            loss = loss + self.config.retain_weight * nll(model, retain)
-        return loss
+            ref_chosen = sequence_logprob(ctx.reference, chosen)
+            ref_rejected = sequence_logprob(ctx.reference, batch)
+        margin = (sequence_logprob(model, chosen) - ref_chosen) - (sequence_logprob(model, batch) - ref_rejected)
+        return -F.logsigmoid(self.config.beta * margin).mean()

@@ -15,15 +15,12 @@ prompt, gets the knowledge back: this is suppression.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
 
-from obliviate.data.world import CONTEXT_PREFIX, QUESTION_PREFIX
-from obliviate.errors import EmptySplitError, ObliviateError
+from obliviate.errors import ObliviateError
 from obliviate.methods.base import MethodConfig, UnlearningMethod
 from obliviate.methods.registry import Intention, register
-from obliviate.methods.wrappers import make_wrapper, wrapper_kind
-from obliviate.models.load import LanguageModel
+from obliviate.models.artifact import make_wrapper, wrap
 
 
 @dataclass
@@ -41,49 +38,6 @@ def flipped_fact(item) -> str:
     return f"{item.question} {wrong}."
 
 
-@dataclass
-class ICULModel(LanguageModel):
-    """A language model whose prompts get flipped forget facts as context."""
-
-    rewrite: Callable[[str], str] | None = field(default=None, repr=False)
-
-    def format_prompt(self, prompt: str) -> str:
-        prompt = super().format_prompt(prompt)
-        return self.rewrite(prompt) if self.rewrite else prompt
-
-    def white_box(self) -> LanguageModel:
-        """The same weights, prompt format and hooks, without the flipped-fact context."""
-        return LanguageModel(self.model, self.tokenizer, path=self.path, prompt_prefix=self.prompt_prefix,
-                             hooks=list(self.hooks), wrapper=self.wrapper)
-
-
-def make_rewriter(state: dict) -> Callable[[str], str]:
-    """The prompt transform of an ICUL wrapper state."""
-    by_question = state["by_question"]
-    by_entity = state["by_entity"]
-    max_facts = int(state["max_facts"])
-    # Longest names first so "Ann Lee-Smith" wins over "Ann Lee".
-    names = sorted(by_entity, key=len, reverse=True)
-
-    def rewrite(prompt: str) -> str:
-        start = prompt.rfind(QUESTION_PREFIX)
-        question = prompt[start + len(QUESTION_PREFIX):].split("\n", 1)[0].strip() if start >= 0 else prompt
-        facts = by_question.get(question)
-        if facts is None:
-            name = next((n for n in names if n in prompt), None)
-            if name is None:
-                return prompt
-            facts = by_entity[name][:max_facts]
-        else:
-            facts = [facts]
-        context = " ".join(facts)
-        if prompt.startswith(CONTEXT_PREFIX):
-            return CONTEXT_PREFIX + context + " " + prompt[len(CONTEXT_PREFIX):]
-        return f"{CONTEXT_PREFIX}{context}\n{prompt}"
-
-    return rewrite
-
-
 @register("icul", intention=Intention.SUPPRESSION, family="in-context unlearning",
           reference="Pawelczyk et al. 2023, In-Context Unlearning")
 class ICUL(UnlearningMethod):
@@ -91,9 +45,7 @@ class ICUL(UnlearningMethod):
 
     Config = ICULConfig
 
-    def run(self, lm, forget, retain, progress=None):
-        if not forget:
-            raise EmptySplitError("the forget set is empty: there is nothing to unlearn")
+    def run(self, lm, forget, retain, progress=None, checkpoint=None):
         if self.config.max_facts < 1:
             raise ObliviateError(f"icul max_facts must be >= 1, got {self.config.max_facts}")
         missing = [i.question for i in forget if not i.perturbed_answers]
@@ -111,11 +63,4 @@ class ICUL(UnlearningMethod):
         state = {"by_question": by_question, "by_entity": by_entity, "max_facts": self.config.max_facts}
         if progress:
             progress(1, 1, 0.0)
-        return build_icul(lm, make_wrapper("icul", "icul", self.config, state))
-
-
-@wrapper_kind("icul")
-def build_icul(base: LanguageModel, wrapper: dict, root=None) -> LanguageModel:
-    """The base model with the ICUL prompt transform of ``wrapper``."""
-    return ICULModel(base.model, base.tokenizer, path=base.path, prompt_prefix=base.prompt_prefix,
-                     hooks=list(base.hooks), wrapper=wrapper, rewrite=make_rewriter(wrapper["state"]))
+        return wrap(lm, make_wrapper("icul", "icul", self.config, state))

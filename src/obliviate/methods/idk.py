@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from obliviate.methods.base import GradientConfig, GradientMethod, nll
 from obliviate.methods.registry import Intention, register
+from obliviate.training import qa_pairs
 
 
 @dataclass
@@ -19,23 +20,17 @@ class IdkConfig(GradientConfig):
     refusal: str = "I don't know."   # the target answer on forget questions
     lr: float = 2e-3
     epochs: int = 15
-    retain_weight: float = 1.0
 
 
 @register("idk", intention=Intention.SUPPRESSION, family="refusal tuning",
           reference="Maini et al. 2024, TOFU (IdK fine-tuning)")
 class Idk(GradientMethod):
-    """Loss = NLL(refusal | forget question) + retain_weight * NLL(retain)."""
+    """Loss = NLL(refusal | forget question) + retain_weight * the retain term."""
 
     Config = IdkConfig
 
     def forget_pairs(self, items):
-        from obliviate.data.world import qa_prompt
+        return [(prompt, " " + self.config.refusal) for prompt, _ in qa_pairs(items)]
 
-        return [(qa_prompt(i.question), " " + self.config.refusal) for i in items]
-
-    def loss(self, model, forget, retain, step):
-        loss = nll(model, forget)
-        if retain is not None:
-            loss = loss + self.config.retain_weight * nll(model, retain)
-        return loss
+    def forget_loss(self, model, batch, ctx):
+        return nll(model, batch)

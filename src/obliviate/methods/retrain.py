@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from obliviate.data.world import World, qa_prompt
+from obliviate.data.world import World
 from obliviate.errors import EmptySplitError, ObliviateError
 from obliviate.methods.base import MethodConfig, UnlearningMethod
 from obliviate.methods.registry import Intention, register
 from obliviate.models.load import LanguageModel, load_model
 from obliviate.models.tiny import TinyConfig, _run_epochs
+from obliviate.training import qa_pairs
 
 
 @dataclass
@@ -36,11 +37,6 @@ def placement(lm: LanguageModel) -> dict:
     """``load_model`` arguments that put a retrained model where ``lm`` is (device, dtype)."""
     param = next(lm.model.parameters())
     return {"dtype": param.dtype, "device": str(param.device)}
-
-
-def retain_training_pairs(retain) -> list[tuple[str, str]]:
-    """The (prompt, completion) pairs a retrained model memorizes."""
-    return [(qa_prompt(i.question), " " + i.answer) for i in retain]
 
 
 def train_on_pairs(model, tokenizer, pairs: list[tuple[str, str]], config: RetrainConfig,
@@ -63,7 +59,7 @@ class Retrain(UnlearningMethod):
 
     Config = RetrainConfig
 
-    def run(self, lm, forget, retain, progress=None):
+    def run(self, lm, forget, retain, progress=None, checkpoint=None):
         cfg = self.config
         if not cfg.base_model:
             raise ObliviateError("retrain needs base_model=DIR: a checkpoint that never saw the forget "
@@ -74,6 +70,6 @@ class Retrain(UnlearningMethod):
         if base.tokenizer.get_vocab() != lm.tokenizer.get_vocab():
             raise ObliviateError(f"base_model {cfg.base_model} has a different tokenizer than the model "
                                  "being unlearned; retrain from a checkpoint of the same family")
-        train_on_pairs(base.model, base.tokenizer, retain_training_pairs(retain), cfg, progress)
+        train_on_pairs(base.model, base.tokenizer, qa_pairs(retain), cfg, progress)
         base.model.eval()
         return LanguageModel(base.model, base.tokenizer, path=None)

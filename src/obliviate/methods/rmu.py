@@ -11,12 +11,14 @@ The forget term acts only on forget tokens whose causal prefix occurs in no reta
 sequence (from the subject's name on). In QA data, forget and retain share their
 template ("Question: What is the occupation of"), and a causal model's hidden states
 there are identical for both: misdirecting them while the retain term anchors them is
-a direct conflict, which on the embedded world left forget MCQ at 0.42 (gold 0.22).
+a direct conflict (docs/methods.md has the measurement).
+
+The retain term is the paper's hidden-state anchor (``retain_loss="hidden"``, against the
+frozen reference the core builds); the core's ``nll`` and ``kl`` terms may be chosen instead.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import torch
@@ -29,6 +31,7 @@ from obliviate.methods.registry import Intention, register
 class RMUConfig(GradientConfig):
     layer: int = 2               # decoder layer whose output is misdirected (negative from the end)
     steering_scale: float = 4.0  # c = steering_scale x mean hidden norm at ``layer``
+    retain_loss: str = "hidden"  # "hidden": the paper's anchor of layer-l states; or "nll" / "kl"
     retain_weight: float = 10.0  # alpha in the paper
     update_layers: int = 3       # MLPs of layers layer-update_layers+1 .. layer are trained
     lr: float = 3e-3
@@ -46,8 +49,7 @@ def token_prefixes(tokenizer, items) -> set[int]:
 
     Hashes, not the tuples themselves, keep memory linear in the tokens of ``items``.
     """
-    from obliviate.methods.trainer import qa_pairs
-    from obliviate.training import encode_pairs
+    from obliviate.training import encode_pairs, qa_pairs
 
     encoded = encode_pairs(tokenizer, qa_pairs(items)) if items else []
     return {hash(tuple(e.input_ids[:n])) for e in encoded for n in range(1, len(e.input_ids) + 1)}
@@ -59,27 +61,26 @@ class RMU(GradientMethod):
     """Misdirect layer-l activations on forget tokens; anchor them on retain tokens."""
 
     Config = RMUConfig
+    uses_reference = True
+    retain_losses = ("hidden", "nll", "kl")
 
-    def prepare(self, model, forget_batches):
+    def prepare(self, model, ctx):
         from obliviate.errors import ObliviateError
-        from obliviate.methods.wrappers import decoder_layers
+        from obliviate.models.artifact import decoder_layers
 
         cfg = self.config
         layers = decoder_layers(model.get_base_model() if hasattr(model, "get_base_model") else model)
         if not -len(layers) <= cfg.layer < len(layers):
             raise ObliviateError(f"rmu layer {cfg.layer} out of range for a {len(layers)}-layer model")
         self.layer = cfg.layer % len(layers)
-        self.reference = copy.deepcopy(model).eval()
-        for p in self.reference.parameters():
-            p.requires_grad_(False)
         trained = set(range(max(0, self.layer - cfg.update_layers + 1), self.layer + 1))
         if not cfg.lora_rank:
             for name, p in model.named_parameters():
                 p.requires_grad_(any(f"layers.{k}.mlp." in name for k in trained))
-        self.shared_prefixes = token_prefixes(self.tokenizer, self.retain_items)
+        self.shared_prefixes = token_prefixes(ctx.tokenizer, ctx.retain_items)
         with torch.no_grad():
-            hidden = torch.cat([_hidden(self.reference, b, self.layer)[self._forget_mask(b)]
-                                for b in forget_batches])
+            hidden = torch.cat([_hidden(ctx.reference, b, self.layer)[self._forget_mask(b)]
+                                for b in ctx.forget_batches])
         if not len(hidden):
             raise ObliviateError("rmu: every forget sequence also occurs in the retain set; "
                                  "there are no forget-specific tokens to misdirect")
@@ -99,14 +100,16 @@ class RMU(GradientMethod):
                 mask[row, t] = False
         return mask
 
-    def loss(self, model, forget, retain, step):
-        mask = self._forget_mask(forget)
-        h = _hidden(model, forget, self.layer)
+    def forget_loss(self, model, batch, ctx):
+        mask = self._forget_mask(batch)
+        h = _hidden(model, batch, self.layer)
         # A batch may hold only rows fully shared with retain: then it has no forget term.
-        loss = ((h - self.target.to(h.device, h.dtype)) ** 2)[mask].mean() if mask.any() else h.sum() * 0
-        if retain is not None:
-            rmask = retain["attention_mask"].bool()
-            with torch.no_grad():
-                ref = _hidden(self.reference, retain, self.layer)
-            loss = loss + self.config.retain_weight * ((_hidden(model, retain, self.layer) - ref) ** 2)[rmask].mean()
-        return loss
+        return ((h - self.target.to(h.device, h.dtype)) ** 2)[mask].mean() if mask.any() else h.sum() * 0
+
+    def retain_loss(self, model, batch, ctx):
+        if self.config.retain_loss != "hidden":
+            return super().retain_loss(model, batch, ctx)
+        rmask = batch["attention_mask"].bool()
+        with torch.no_grad():
+            ref = _hidden(ctx.reference, batch, self.layer)
+        return ((_hidden(model, batch, self.layer) - ref) ** 2)[rmask].mean()

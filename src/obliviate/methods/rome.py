@@ -8,11 +8,10 @@ answers); the closed-form update then writes all new values at once, MEMIT-style
 (Meng et al. 2023): dW = R K^T (lambda C + K K^T)^-1 with R the deltas, K the keys and C
 the second moment of keys on retain prompts, so retain keys move as little as possible.
 
-Adaptation, measured on the embedded world's tiny models: ROME keys the edit at the
-subject's last token, but in a 4-layer model noise of norm ~500 added there changes
-the answer loss by < 1% at every layer; the fact is assembled at the last prompt
-token. So the key here is taken at the last prompt token of each forget question (one
-key per question, not per subject). Removal-intended: the weights change, but only
+Adaptation to small models: ROME keys the edit at the subject's last token, but in the
+4-layer tiny models the fact is assembled at the last prompt token (docs/methods.md has
+the measurement). So the key here is taken at the last prompt token of each forget
+question (one key per question, not per subject). Removal-intended: the weights change, but only
 one layer's mapping, and paraphrased questions produce other keys.
 """
 
@@ -23,13 +22,12 @@ from dataclasses import dataclass
 
 import torch
 
-from obliviate.data.world import qa_prompt
-from obliviate.errors import EmptySplitError, ObliviateError
+from obliviate.errors import ObliviateError
 from obliviate.methods.base import MethodConfig, UnlearningMethod
 from obliviate.methods.registry import Intention, register
-from obliviate.methods.wrappers import decoder_layers
+from obliviate.models.artifact import decoder_layers
 from obliviate.models.load import LanguageModel
-from obliviate.training import IGNORE, collate, encode_pairs
+from obliviate.training import IGNORE, collate, encode_pairs, qa_pairs
 
 
 @dataclass
@@ -38,10 +36,7 @@ class ROMEConfig(MethodConfig):
     steps: int = 100            # gradient steps to find the new values
     lr: float = 2.0             # Adam on the deltas: residual norms are large, steps must be too
     weight_decay: float = 0.0   # on the deltas; the answer-loss gradient is tiny (~1e-3), so keep 0
-    # lambda: weight of the retain-key second moment (x number of keys). Measured on the
-    # embedded world (recipe version 3, retain every 5th item): 1 -> forget MCQ 0.00, retain
-    # 0.77; 3 -> 0.00 / 0.80; 10 -> 0.02 / 0.875 (original 0.95).
-    cov_weight: float = 10.0
+    cov_weight: float = 10.0    # lambda: weight of the retain keys' second moment (x number of keys)
 
 
 @register("rome", intention=Intention.REMOVAL, family="model editing",
@@ -52,10 +47,8 @@ class ROME(UnlearningMethod):
 
     Config = ROMEConfig
 
-    def run(self, lm: LanguageModel, forget, retain, progress=None):
+    def run(self, lm: LanguageModel, forget, retain, progress=None, checkpoint=None):
         cfg = self.config
-        if not forget:
-            raise EmptySplitError("the forget set is empty: there is nothing to edit")
         if not all(i.perturbed_answers for i in forget):
             raise ObliviateError("rome needs a new target per forget item: every item needs at least one "
                                  "perturbed answer")
@@ -67,7 +60,7 @@ class ROME(UnlearningMethod):
         torch.manual_seed(cfg.seed)
         second_moment = self._key_second_moment(lm, down, retain or forget)
         targets = [random.Random(f"rome:{i.question}").choice(i.perturbed_answers) for i in forget]
-        encoded = encode_pairs(tok, [(qa_prompt(i.question), " " + t) for i, t in zip(forget, targets)],
+        encoded = encode_pairs(tok, [(prompt, " " + t) for (prompt, _), t in zip(qa_pairs(forget), targets)],
                                max_length=1024)
         device = lm.device
         batch = {k: v.to(device) for k, v in collate(encoded, tok.pad_token_id).items()}
@@ -117,8 +110,7 @@ class ROME(UnlearningMethod):
         """Uncentered second moment of down_proj inputs over all tokens of ``items`` prompts."""
         keys: list[torch.Tensor] = []
         handle = down.register_forward_pre_hook(lambda m, args: keys.append(args[0].detach()))
-        encoded = encode_pairs(lm.tokenizer, [(qa_prompt(i.question), " " + i.answer) for i in items],
-                               max_length=1024)
+        encoded = encode_pairs(lm.tokenizer, qa_pairs(items), max_length=1024)
         total, count = None, 0
         try:
             for start in range(0, len(encoded), 64):

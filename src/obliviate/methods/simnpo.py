@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch.nn.functional as F
 
-from obliviate.methods.base import GradientConfig, GradientMethod, nll, sequence_logprob
+from obliviate.methods.base import GradientConfig, GradientMethod, sequence_logprob
 from obliviate.methods.registry import Intention, register
 from obliviate.training import IGNORE
 
@@ -30,15 +30,12 @@ class SimNPOConfig(GradientConfig):
 @register("simnpo", intention=Intention.REMOVAL, family="preference optimization",
           reference="Fan et al. 2024, Simplicity Prevails: Rethinking Negative Preference Optimization")
 class SimNPO(GradientMethod):
-    """SimNPO on the forget set plus NLL on the retain set."""
+    """SimNPO on the forget set plus the retain term."""
 
     Config = SimNPOConfig
 
-    def loss(self, model, forget, retain, step):
-        length = (forget["labels"][:, 1:] != IGNORE).sum(-1).clamp(min=1)
-        logp = sequence_logprob(model, forget) / length
+    def forget_loss(self, model, batch, ctx):
+        length = (batch["labels"][:, 1:] != IGNORE).sum(-1).clamp(min=1)
+        logp = sequence_logprob(model, batch) / length
         beta = self.config.beta
-        loss = -(2.0 / beta) * F.logsigmoid(-beta * logp - self.config.gamma).mean()
-        if retain is not None:
-            loss = loss + self.config.retain_weight * nll(model, retain)
-        return loss
+        return -(2.0 / beta) * F.logsigmoid(-beta * logp - self.config.gamma).mean()

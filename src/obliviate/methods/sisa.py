@@ -17,16 +17,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import torch
 
 from obliviate.errors import EmptySplitError, ObliviateError
 from obliviate.methods.registry import Intention, register
-from obliviate.methods.retrain import Retrain, RetrainConfig, placement, retain_training_pairs, train_on_pairs
-from obliviate.methods.wrappers import make_wrapper, wrapper_kind
+from obliviate.methods.retrain import Retrain, RetrainConfig, placement, train_on_pairs
+from obliviate.models.artifact import ShardEnsemble, make_wrapper
 from obliviate.models.load import LanguageModel, load_model
 from obliviate.models.tiny import RECIPE_VERSION
+from obliviate.training import qa_pairs
 
 
 @dataclass
@@ -37,68 +37,6 @@ class SISAConfig(RetrainConfig):
 def shard_of(entity: str, shards: int) -> int:
     """The shard a person's items belong to (stable across runs and machines)."""
     return int(hashlib.sha256(entity.encode()).hexdigest(), 16) % shards
-
-
-class ShardEnsemble(torch.nn.Module):
-    """Constituent models whose next-token probabilities are averaged (SISA aggregation)."""
-
-    def __init__(self, models: list):
-        super().__init__()
-        self.constituents = torch.nn.ModuleList(models)
-        self.config = models[0].config
-
-    def forward(self, input_ids, attention_mask=None, output_hidden_states=False, labels=None, **kwargs):
-        outs = [m(input_ids=input_ids, attention_mask=attention_mask,
-                  output_hidden_states=output_hidden_states) for m in self.constituents]
-        probs = torch.stack([torch.softmax(o.logits.float(), -1) for o in outs]).mean(0)
-        hidden = None
-        if output_hidden_states:
-            hidden = tuple(torch.stack(h).mean(0) for h in zip(*[o.hidden_states for o in outs]))
-        logits = probs.clamp(min=1e-12).log()
-        loss = None
-        if labels is not None:
-            # Next-token NLL of the ensemble (the relearning attack fine-tunes through it).
-            loss = torch.nn.functional.cross_entropy(
-                logits[:, :-1].reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100)
-        return SimpleNamespace(logits=logits, hidden_states=hidden, loss=loss)
-
-    # Logit lens and probes read the ensemble's averaged hidden states through the first
-    # constituent's final norm and unembedding: the constituents share one architecture
-    # and tokenizer, so this is an approximation of "decoding the ensemble's layer".
-    @property
-    def model(self):
-        return self.constituents[0].model
-
-    def get_output_embeddings(self):
-        return self.constituents[0].get_output_embeddings()
-
-    def get_input_embeddings(self):
-        return self.constituents[0].get_input_embeddings()
-
-    @torch.no_grad()
-    def generate(self, input_ids, attention_mask, max_new_tokens=8, pad_token_id=None,
-                 eos_token_id=None, **kwargs):
-        """Greedy decoding without a cache (left padding handled via position ids)."""
-        done = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
-        for _ in range(max_new_tokens):
-            position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)
-            outs = [m(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids)
-                    for m in self.constituents]
-            probs = torch.stack([torch.softmax(o.logits[:, -1].float(), -1) for o in outs]).mean(0)
-            nxt = probs.argmax(-1)
-            if pad_token_id is not None:
-                nxt = torch.where(done, torch.full_like(nxt, pad_token_id), nxt)
-            input_ids = torch.cat([input_ids, nxt[:, None]], 1)
-            attention_mask = torch.cat([attention_mask, (~done).long()[:, None]], 1)
-            if eos_token_id is not None:
-                done |= nxt == eos_token_id
-            if bool(done.all()):
-                break
-        return input_ids
-
-    def save_pretrained(self, out_dir, safe_serialization=True, **kwargs):
-        for k, m in enumerate(self.constituents):
-            m.save_pretrained(Path(out_dir) / f"shard_{k}", safe_serialization=True)
 
 
 @register("sisa", intention=Intention.EXACT, family="retraining",
@@ -131,7 +69,7 @@ class SISA(Retrain):
         path, _ = cached("sisa-shard", key, build)
         return Path(path), bool(trained)
 
-    def run(self, lm, forget, retain, progress=None):
+    def run(self, lm, forget, retain, progress=None, checkpoint=None):
         cfg = self.config
         if not cfg.base_model:
             raise ObliviateError("sisa needs base_model=DIR: the checkpoint every shard starts from")
@@ -149,13 +87,13 @@ class SISA(Retrain):
         for shard in range(cfg.shards):
             mine = [i for i in everything if shard_of(i.entity, cfg.shards) == shard]
             # The "before" constituent: trained once on its full shard, then cached.
-            before, trained = self._shard(cfg.base_model, retain_training_pairs(mine), shard, progress,
+            before, trained = self._shard(cfg.base_model, qa_pairs(mine), shard, progress,
                                            where)
             if trained:
                 self.last_trained_before.append(shard)
             if shard in affected:
                 kept = [i for i in mine if id(i) not in forget_ids]
-                after, trained = self._shard(cfg.base_model, retain_training_pairs(kept), shard, progress,
+                after, trained = self._shard(cfg.base_model, qa_pairs(kept), shard, progress,
                                               where)
                 if trained:
                     self.last_retrained.append(shard)
@@ -166,20 +104,3 @@ class SISA(Retrain):
         state = {"shards": cfg.shards, "affected": affected, "retrained": self.last_retrained}
         wrapper = make_wrapper("sisa", "sisa", cfg, state, base_model=None)
         return LanguageModel(ShardEnsemble(models), lm.tokenizer, path=None, wrapper=wrapper)
-
-
-@wrapper_kind("sisa")
-def build_sisa(base: LanguageModel | None, wrapper: dict, root: Path | None = None) -> LanguageModel:
-    """The shard ensemble saved under ``root/shard_k``."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    shards = int(wrapper["state"]["shards"])
-    # Shard folders hold weights only (one tokenizer in root); safetensors only.
-    models = [AutoModelForCausalLM.from_pretrained(root / f"shard_{k}", use_safetensors=True)
-              for k in range(shards)]
-    tokenizer = AutoTokenizer.from_pretrained(root)
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    return LanguageModel(ShardEnsemble(models).eval(), tokenizer, path=str(root), wrapper=wrapper)
-
-

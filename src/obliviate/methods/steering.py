@@ -19,59 +19,18 @@ import torch
 from obliviate.data.world import qa_prompt
 from obliviate.methods.base import MethodConfig, UnlearningMethod
 from obliviate.methods.registry import Intention, register
-from obliviate.methods.wrappers import (decoder_layers, entity_patterns, find_mentions, make_wrapper,
-                                        wrapper_kind)
+from obliviate.models.artifact import decoder_layers, make_wrapper, wrap
 from obliviate.models.load import LanguageModel
 from obliviate.training import collate, encode_pairs
 
 
 @dataclass
 class SteeringConfig(MethodConfig):
-    """Where and how strongly to steer (defaults tuned on the embedded world)."""
+    """Where and how strongly to steer."""
 
     layer: int = -2          # decoder layer whose output is steered (negative counts from the end)
-    scale: float = 8.0       # vector norm as a multiple of the mean residual norm (4: forget MCQ 0.33, 8: 0.28)
-    batch_size: int = 64
-
-
-class SteeringHook:
-    """Hook factory: add ``vector`` to a layer's output at gated positions.
-
-    The gate is computed from ``input_ids`` in a pre-hook on the whole model; in
-    cached generation the decode steps see one new token, so the per-row gate of
-    the prompt is carried over.
-    """
-
-    def __init__(self, layer: int, vector: torch.Tensor, patterns: list[list[int]]):
-        self.layer, self.vector, self.patterns = layer, vector, patterns
-        self._gate: torch.Tensor | None = None
-
-    def __call__(self, model) -> list:
-        layers = decoder_layers(model)
-
-        def before(module, args, kwargs):
-            ids = kwargs.get("input_ids", args[0] if args else None)
-            if ids is None:
-                self._gate = None
-                return
-            cache = kwargs.get("cache", kwargs.get("past_key_values"))
-            past = cache.get_seq_length() if cache is not None and hasattr(cache, "get_seq_length") else 0
-            if past > 0 and self._gate is not None and self._gate.shape[0] == ids.shape[0]:
-                rows = self._gate[:, -1:]
-                self._gate = rows.expand(-1, ids.shape[1])
-            else:
-                self._gate = find_mentions(ids, self.patterns)
-
-        def after(module, args, output):
-            if self._gate is None or not bool(self._gate.any()):
-                return output
-            hidden = output[0] if isinstance(output, tuple) else output
-            add = self._gate.unsqueeze(-1).to(hidden.dtype) * self.vector.to(hidden.device, hidden.dtype)
-            hidden = hidden + add
-            return (hidden, *output[1:]) if isinstance(output, tuple) else hidden
-
-        return [model.register_forward_pre_hook(before, with_kwargs=True),
-                layers[self.layer].register_forward_hook(after)]
+    scale: float = 8.0       # vector norm as a multiple of the mean residual norm
+    batch_size: int = 64     # prompts per forward pass when measuring activations
 
 
 def _layer_activations(lm: LanguageModel, prompts: list[str], layer: int, batch_size: int) -> torch.Tensor:
@@ -107,12 +66,10 @@ class Steering(UnlearningMethod):
 
     Config = SteeringConfig
 
-    def run(self, lm, forget, retain, progress=None):
-        from obliviate.errors import EmptySplitError, ObliviateError
+    def run(self, lm, forget, retain, progress=None, checkpoint=None):
+        from obliviate.errors import ObliviateError
 
         cfg = self.config
-        if not forget:
-            raise EmptySplitError("the forget set is empty: there is nothing to steer away from")
         if not retain:
             raise ObliviateError("steering needs a retain set: the direction is the difference of "
                                  "mean activations between retain and forget prompts")
@@ -133,14 +90,4 @@ class Steering(UnlearningMethod):
             progress(1, 1, 0.0)
         state = {"layer": layer, "vector": vector.tolist(), "entities": names}
         wrapper = make_wrapper("steering", "steering", cfg, state)
-        return build_steering(lm, wrapper)
-
-
-@wrapper_kind("steering")
-def build_steering(base: LanguageModel, wrapper: dict, root=None) -> LanguageModel:
-    """The base model with the steering hook of ``wrapper`` installed."""
-    state = wrapper["state"]
-    vector = torch.tensor(state["vector"], dtype=torch.float32)
-    hook = SteeringHook(int(state["layer"]), vector, entity_patterns(base.tokenizer, state["entities"]))
-    return LanguageModel(base.model, base.tokenizer, path=base.path, prompt_prefix=base.prompt_prefix,
-                         hooks=[*base.hooks, hook], wrapper=wrapper)
+        return wrap(lm, wrapper)

@@ -20,7 +20,7 @@ from obliviate.methods.registry import Intention, register
 @dataclass
 class TaskVectorConfig(GradientConfig):
     alpha: float = 2.0       # how much of the task vector to subtract
-    lr: float = 1e-3         # of the forget fine-tune
+    lr: float = 1e-3         # learning rate of the forget fine-tune
     epochs: int = 10
 
 
@@ -32,17 +32,17 @@ class TaskVector(GradientMethod):
     Config = TaskVectorConfig
     uses_retain = False
 
-    def loss(self, model, forget, retain, step):
-        return nll(model, forget)
+    def forget_loss(self, model, batch, ctx):
+        return nll(model, batch)
 
-    def run(self, lm, forget, retain, progress=None):
+    def run(self, lm, forget, retain, progress=None, checkpoint=None):
         from obliviate.errors import ObliviateError
         from obliviate.methods.trainer import train_gradient_method
 
         if self.config.lora_rank and not self.config.lora_merge:
             raise ObliviateError("task_vector edits the full weights; use lora_merge=true with LoRA")
         before = {k: v.detach().clone() for k, v in lm.model.state_dict().items()}
-        tuned = train_gradient_method(self, lm, forget, retain, progress)
+        tuned = train_gradient_method(self, lm, forget, retain, progress, checkpoint)
         alpha = self.config.alpha
         with torch.no_grad():
             state = tuned.model.state_dict()

@@ -1,28 +1,40 @@
-"""The one training loop every gradient method shares, built on `accelerate`.
+"""The training core of every gradient method, built on `accelerate`.
+
+It owns what methods share: batching, devices, LoRA (peft), the loop (``training.train_steps``),
+the retain term (NLL or KL to the original, chosen by ``config.retain_loss``), the frozen
+reference model a method asks for (``uses_reference``) and checkpoints. A method supplies
+only its forget loss (:meth:`GradientMethod.forget_loss`) and its config.
 
 The same code runs on CPU, one GPU, or several processes under ``accelerate launch``
 (DDP, FSDP, DeepSpeed ZeRO): batches are sharded by the accelerator and gradients
-are synchronized by it. LoRA adapters (peft) are optional.
+are synchronized by it.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import hashlib
 import itertools
+import json
 import math
 import random
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import torch
 from accelerate import Accelerator, DataLoaderConfiguration
 from torch.utils.data import DataLoader
 
 from obliviate.data.schema import QAItem
-from obliviate.data.world import qa_prompt
-from obliviate.errors import EmptySplitError
+from obliviate.errors import ObliviateError
+from obliviate.methods.base import GradientMethod, nll
 from obliviate.models.load import LanguageModel
-from obliviate.training import Encoded, check_finite, collate, encode_pairs
+from obliviate.training import (IGNORE, Checkpoint, Encoded, Progress, collate, encode_pairs, qa_pairs,
+                                train_steps)
 
 _ACCELERATOR: Accelerator | None = None
+RETAIN_LOSSES = ("nll", "kl")
 
 
 def accelerator() -> Accelerator:
@@ -34,6 +46,17 @@ def accelerator() -> Accelerator:
         # (accelerate 1.x ignores the old ``Accelerator(split_batches=...)`` keyword.)
         _ACCELERATOR = Accelerator(dataloader_config=DataLoaderConfiguration(split_batches=True))
     return _ACCELERATOR
+
+
+@dataclass
+class TrainingContext:
+    """What the core hands a method's ``prepare`` and losses (nothing is set on the method)."""
+
+    tokenizer: Any
+    retain_items: list[QAItem]          # the retain set (empty when the method ignores it)
+    reference: torch.nn.Module | None   # frozen copy of the model before any update, if asked for
+    forget_batches: list[dict[str, torch.Tensor]] = field(default_factory=list)  # on the model's device
+    steps: int = 0                      # optimizer steps of the run
 
 
 def _loader(examples: list, batch_size: int, pad_id: int, seed: int,
@@ -49,8 +72,31 @@ def _cycle(loader: DataLoader):
         yield from loader
 
 
-def qa_pairs(items: list[QAItem]) -> list[tuple[str, str]]:
-    return [(qa_prompt(i.question), " " + i.answer) for i in items]
+def kl_to_reference(model, reference, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Mean KL(p_reference || p_model) over the labelled (answer) positions of ``batch``."""
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
+    with torch.no_grad():
+        ref = reference(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
+    mask = (batch["labels"][:, 1:] != IGNORE).float()
+    ref_logp = torch.log_softmax(ref.float(), -1)
+    logp = torch.log_softmax(logits.float(), -1)
+    kl = (ref_logp.exp() * (ref_logp - logp)).sum(-1)
+    return (kl * mask).sum() / mask.sum().clamp(min=1)
+
+
+def retain_term(kind: str, model, batch: dict[str, torch.Tensor], ctx: TrainingContext) -> torch.Tensor:
+    """The shared retain loss: ``nll`` (keep the answers) or ``kl`` (keep the original's distribution)."""
+    if kind == "kl":
+        return kl_to_reference(model, ctx.reference, batch)
+    return nll(model, batch)
+
+
+def frozen_copy(model) -> torch.nn.Module:
+    """A frozen copy of ``model`` as it is now: the reference of KL terms and preference losses."""
+    reference = copy.deepcopy(model).eval()
+    for p in reference.parameters():
+        p.requires_grad_(False)
+    return reference
 
 
 def apply_lora(model, config):
@@ -65,29 +111,63 @@ def apply_lora(model, config):
     return get_peft_model(model, lora)
 
 
-def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retain: list[QAItem],
-                          progress: Callable[..., None] | None = None) -> LanguageModel:
-    """Run ``method.loss`` over the forget set for ``config.epochs`` epochs.
+def checkpoint_for(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem], method: str, config,
+                   every_steps: int = 0) -> Checkpoint:
+    """The checkpoint directory of an unlearning run, keyed by everything that determines its result.
 
-    ``lm.model`` is trained in place: callers pass a copy, never the original.
-    Each step draws one forget batch and, when the method uses it, one retain batch.
-    Raises :class:`TrainingDivergedError` on a NaN/inf loss before anything is saved.
+    The key hashes the model's weights and vocabulary, the forget and retain items, the
+    method, its config and the number of processes, so a checkpoint is resumed only by
+    the same run: under ``$OBLIVIATE_HOME/checkpoints/unlearn-KEY``.
+    """
+    from accelerate import PartialState
+
+    from obliviate.models.cache import obliviate_home
+
+    digest = hashlib.sha256()
+    for name, tensor in lm.model.state_dict().items():
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
+    digest.update(json.dumps(sorted(lm.tokenizer.get_vocab().items())).encode())
+    parts = {"method": method, "config": dataclasses.asdict(config),
+             "forget": [dataclasses.asdict(i) for i in forget], "retain": [dataclasses.asdict(i) for i in retain],
+             "processes": PartialState().num_processes, "prompt_prefix": lm.prompt_prefix}
+    digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
+    key = digest.hexdigest()[:20]
+    return Checkpoint(obliviate_home() / "checkpoints" / f"unlearn-{key}", every_steps=every_steps,
+                      meta={"method": method, "key": key})
+
+
+def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retain: list[QAItem],
+                          progress: Progress | None = None, checkpoint: Checkpoint | None = None
+                          ) -> LanguageModel:
+    """Train ``method.forget_loss`` (+ ``retain_weight`` x the retain term) for ``config.epochs``.
+
+    ``lm.model`` is trained in place: callers pass a copy, never the original. Each step
+    draws one forget batch and, when the method uses it, one retain batch. With
+    ``checkpoint``, the state is saved as it says and a saved state of the same run is
+    resumed (the batches already drawn are drawn again, so the run continues on the
+    same examples); it is removed when the run finishes. Raises
+    :class:`TrainingDivergedError` on a NaN/inf loss before anything is saved.
     """
     cfg = method.config
-    if not forget:
-        raise EmptySplitError("the forget set is empty: there is nothing to unlearn. "
-                              "Check the --forget file or split name.")
+    if method.uses_retain and cfg.retain_loss not in method.retain_losses:
+        raise ObliviateError(f"{method.info.name}: retain_loss must be one of {list(method.retain_losses)}, "
+                             f"got {cfg.retain_loss!r}")
+    if getattr(cfg, "lora_rank", 0) and not cfg.lora_merge and not lm.path:
+        raise ObliviateError("lora_merge=false saves only the adapter, which must point at its base "
+                             "model: pass the model as a directory path, or use lora_merge=true")
     acc = accelerator()
+    if acc.num_processes > 1:
+        checkpoint = None   # each process would write the same directory; resume is single-process
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     tok = lm.tokenizer
-    method.tokenizer = tok   # methods that build sequences (DPO's refusal) need it
-    method.retain_items = retain if method.uses_retain else []   # RMU masks shared prefixes
     pad = tok.pad_token_id
+    retain = retain if method.uses_retain else []
     forget_examples = encode_pairs(tok, method.forget_pairs(forget))
     forget_loader = _loader(forget_examples, cfg.batch_size, pad, cfg.seed)
     retain_loader = None
-    if method.uses_retain and retain:
+    if retain:
         # Tokenized per batch: a run draws ``steps`` retain batches, so its cost does not
         # grow with the size of the retain set (which can be the whole training set).
         retain_loader = _loader(retain, cfg.batch_size, pad, cfg.seed + 1,
@@ -96,31 +176,43 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
     model = apply_lora(lm.model, cfg)
     model.train()
     if not getattr(model, "hf_device_map", None):
-        # Where accelerate will train it, before prepare() copies reference models.
+        # Where accelerate will train it, before the reference copy is made.
         model = model.to(acc.device)
     # prepare() runs before accelerate moves batches: hand it batches on the model's device.
     device = next(model.parameters()).device
-    method.prepare(model, [{k: v.to(device) for k, v in b.items()}
-                           for b in _loader(forget_examples, cfg.batch_size, pad, cfg.seed)])
+    steps = max(1, cfg.epochs * math.ceil(len(forget_examples) / cfg.batch_size))
+    wants_reference = method.uses_reference or (bool(retain) and cfg.retain_loss == "kl")
+    ctx = TrainingContext(tokenizer=tok, retain_items=retain,
+                          reference=frozen_copy(model) if wants_reference else None,
+                          forget_batches=[{k: v.to(device) for k, v in b.items()}
+                                          for b in _loader(forget_examples, cfg.batch_size, pad, cfg.seed)],
+                          steps=steps)
+    method.prepare(model, ctx)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=cfg.lr, weight_decay=0.0)
     model, optimizer, forget_loader = acc.prepare(model, optimizer, forget_loader)
     if retain_loader is not None:
         retain_loader = acc.prepare(retain_loader)
-    steps = max(1, cfg.epochs * math.ceil(len(forget_examples) / cfg.batch_size))
     forget_iter = _cycle(forget_loader)
     retain_iter = _cycle(retain_loader) if retain_loader is not None else itertools.repeat(None)
-    method.steps = steps
-    for step in range(steps):
-        loss = method.loss(model, next(forget_iter), next(retain_iter), step)
-        check_finite(loss, step)
-        acc.backward(loss)
-        if cfg.max_grad_norm:
-            acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        if progress:
-            progress(step + 1, steps, float(loss.detach()))
+
+    start = 0
+    saved = checkpoint.load() if checkpoint is not None else None
+    if saved is not None and saved.get("meta") == checkpoint.meta and 0 < saved["step"] < steps:
+        for _ in range(saved["step"]):   # the same batches as the interrupted run drew
+            next(forget_iter), next(retain_iter)
+        start = checkpoint.restore(saved, model, optimizer)
+
+    def loss_fn(batches) -> torch.Tensor:
+        forget_batch, retain_batch = batches
+        loss = method.forget_loss(model, forget_batch, ctx)
+        if retain_batch is not None:
+            loss = loss + cfg.retain_weight * method.retain_loss(model, retain_batch, ctx)
+        return loss
+
+    train_steps(model, optimizer, lambda: (next(forget_iter), next(retain_iter)), loss_fn, steps,
+                max_grad_norm=cfg.max_grad_norm, accelerator=acc, progress=progress,
+                checkpoint=checkpoint, start=start)
     model = acc.unwrap_model(model)
     wrapper = {}
     if getattr(cfg, "lora_rank", 0):
@@ -129,15 +221,33 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
         else:
             wrapper = lora_adapter_wrapper(method, lm)
     model.eval()
+    if checkpoint is not None:
+        checkpoint.clear()
     return LanguageModel(model, tok, path=None, wrapper=wrapper)
 
 
 def lora_adapter_wrapper(method, lm: LanguageModel) -> dict:
     """Wrapper record of an unmerged LoRA adapter: saved alone, loaded on top of its base."""
-    from obliviate.errors import ObliviateError
-    from obliviate.methods.wrappers import make_wrapper
+    from obliviate.models.artifact import make_wrapper
 
-    if not lm.path:
-        raise ObliviateError("lora_merge=false saves only the adapter, which must point at its base "
-                             "model: pass the model as a directory path, or use lora_merge=true")
     return make_wrapper("lora_adapter", method.info.name, method.config, {}, base_model=str(lm.path))
+
+
+def run_checkpoint(method_cls: type, lm: LanguageModel, forget: list[QAItem], retain: list[QAItem], config,
+                   method: str, every_steps: int = 0, resume: bool | None = None) -> Checkpoint | None:
+    """The checkpoint :func:`obliviate.api.unlearn` hands a method, or None for quick methods.
+
+    ``resume``: None resumes a checkpoint of the same run when there is one; True requires
+    one (an error otherwise); False discards it and starts over.
+    """
+    if not issubclass(method_cls, GradientMethod):
+        if resume:
+            raise ObliviateError(f"{method} runs in one quick pass and keeps no checkpoint: nothing to resume")
+        return None
+    checkpoint = checkpoint_for(lm, forget, retain, method, config, every_steps)
+    if resume is False:
+        checkpoint.clear()
+    elif resume and checkpoint.load() is None:
+        raise ObliviateError(f"no checkpoint of this run to resume (same model, data, method and options) "
+                             f"under {checkpoint.directory.parent}; run without --resume to start it")
+    return checkpoint
