@@ -34,6 +34,18 @@ def is_cached(path: Path) -> bool:
     return (path / MARKER).exists()
 
 
+def cached_kind(path: str | os.PathLike) -> str | None:
+    """The kind an artifact at ``path`` was cached as (e.g. ``"reading-base"``), else None.
+
+    Lets a caller tell the embedded world's own models (built here) from a user's.
+    """
+    try:
+        kind = json.loads((Path(path) / MARKER).read_text()).get("kind")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
+
+
 def _alive(pid: int) -> bool:
     if os.name == "nt":   # os.kill(pid, 0) would end the process there: assume it runs
         return True
