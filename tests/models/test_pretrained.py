@@ -160,3 +160,14 @@ def test_npo_forgets_known_facts_and_source_requantization_brings_them_back(smol
     attacked = answer_logprob(requantize_like_source(result.model), forget)
     recovered = float(np.mean(attacked - after_f)) / drop_f
     assert recovered > 0.5, (after_f, attacked)          # measured 0.91
+
+
+def test_cli_prepare_prints_only_the_path_on_stdout(smollm2_dir):
+    run = subprocess.run([sys.executable, "-m", "obliviate", "models", "prepare", NAME],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == str(smollm2_dir)      # usable as --model "$(...)"
+    listed = subprocess.run([sys.executable, "-m", "obliviate", "models", "list", "--json"],
+                            capture_output=True, text=True, timeout=120)
+    rows = json.loads(listed.stdout)
+    assert [r["name"] for r in rows] == [NAME] and rows[0]["prepared"] == str(smollm2_dir)

@@ -44,10 +44,16 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON."
 def prepare_cmd(name: str = typer.Argument(..., help="Model name (see `obliviate models list`)."),
                 dtype: str = typer.Option("float32", help="Weight dtype of the prepared copy: float32 or bfloat16.")
                 ) -> None:
-    """Convert the named model once into a safetensors directory (cached); print its path."""
+    """Convert the named model once into a safetensors directory (cached); print its path.
+
+    The first run converts (about 40 s for smollm2-135m); later runs print the cached path.
+    """
     from obliviate.models.pretrained import prepare, prepared_path
+
+    from rich.console import Console
 
     was = prepared_path(name, dtype)
     path = prepare(name, dtype)
-    console.print(f"{name}: {'already prepared' if was else 'prepared'} at", soft_wrap=True)
+    # The path alone on stdout: `--model "$(obliviate models prepare smollm2-135m)"`.
+    Console(stderr=True).print(f"{name}: {'already prepared' if was else 'prepared'}", highlight=False)
     print(path)
