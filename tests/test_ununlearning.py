@@ -8,8 +8,8 @@ import pytest
 
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
-from obliviate.ununlearning import (compositional_from_items, measure_ununlearning, run_ununlearning,
-                                    with_distractor)
+from obliviate.ununlearning import (balanced_accuracy, compositional_check, compositional_from_items,
+                                    measure_ununlearning, run_ununlearning, with_distractor)
 
 
 def test_distractor_is_another_persons_fact_of_the_same_attribute(splits):
@@ -69,4 +69,28 @@ def test_run_ununlearning_writes_json_and_merges_report(tmp_path, zoo, splits, o
     assert set(stored["in_context"]) == {"original", "unlearned", "gold"}
     report = json.loads((run / "report.json").read_text())
     assert report["ununlearning"] == stored
+    flag = report["ununlearning_compositional"]["no_context"]
+    assert isinstance(flag["uninformative"], bool) and "original" in flag["balanced_accuracy"]
     assert "UnUnlearning" in (run / "report.html").read_text()
+
+
+def test_balanced_accuracy_gives_a_constant_answer_one_half_whatever_the_balance():
+    items = [QAItem("q?", y, y, ["no" if y == "yes" else "yes"]) for y in ["yes"] * 30 + ["no"] * 10]
+    always_yes = [1.0] * 30 + [0.0] * 10          # plain accuracy 0.75
+    assert balanced_accuracy(always_yes, items) == 0.5
+    assert balanced_accuracy([1.0] * 20 + [0.0] * 10 + [1.0] * 10, items) == pytest.approx((20 / 30 + 1) / 2)
+
+
+def test_compositional_probe_is_flagged_uninformative_when_the_original_is_at_chance(original, gold, world):
+    items = world.compositional_items("forget10")
+    check = compositional_check({"original": original, "gold": gold}, items)
+    assert set(check["balanced_accuracy"]) == {"original", "gold"}
+    assert sum(check["labels"].values()) == len(items)
+    bal = check["balanced_accuracy"]["original"]
+    # The flag follows the original's own lower bound against chance.
+    assert check["uninformative"] == (check["reference_lower_bound"] <= 0.5)
+    assert check["reference_lower_bound"] < bal
+    if check["uninformative"]:
+        assert "uninformative" in check["note"]
+    with pytest.raises(ObliviateError, match="compositional"):
+        compositional_check({"original": original}, [])
