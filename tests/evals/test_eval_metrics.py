@@ -265,3 +265,20 @@ def test_wmdp_letter_accuracy_by_hand():
     assert credit.mean() == pytest.approx(0.625, abs=TOL)
     with pytest.raises(ScoringError):
         wmdp.letter_credit([[float("nan")] * 4], [0])
+
+
+# ---- scoring machinery ---------------------------------------------------------------------
+def test_shared_prompt_scoring_equals_one_pass_per_text(original, splits):
+    from obliviate.data.world import qa_prompt
+    from obliviate.evals.scoring import score_completions
+
+    items = splits["forget"][:10] + splits["retain"][:10]
+    pairs = [(qa_prompt(i.question), " " + o) for i in items for o in i.options]
+    pairs.append(("", "Alara Venn was born in Lisbon."))  # no prompt beyond BOS
+    shared = score_completions(original, pairs, stats=True)
+    plain = score_completions(original, pairs, stats=True, share_prompts=False)
+    for a, b in zip(shared, plain):
+        assert a.n == b.n and a.eos and b.eos
+        np.testing.assert_allclose(a.logprobs, b.logprobs, atol=1e-4)
+        np.testing.assert_allclose(a.mu, b.mu, atol=1e-4)
+        assert (a.correct == b.correct).all()

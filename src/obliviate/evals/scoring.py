@@ -15,6 +15,7 @@ tokens at the boundary for SentencePiece tokenizers, and with them the scores.
 
 from __future__ import annotations
 
+import inspect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -96,13 +97,17 @@ def encode_full_text(tokenizer, pairs: list[tuple[str, str]], *, add_eos: bool, 
 
 def score_completions(lm: LanguageModel, pairs: list[tuple[str, str]], *, add_eos: bool = True,
                       max_length: int = 1024, stats: bool = False, add_special_tokens: bool = True,
-                      batch_size: int = 64) -> list[TokenScores]:
-    """Token scores of each ``completion`` after its ``prompt`` (one forward pass per batch).
+                      batch_size: int = 64, share_prompts: bool = True) -> list[TokenScores]:
+    """Token scores of each ``completion`` after its ``prompt``, batched.
 
-    Rows are sorted by length and right-padded with an attention mask, so padding never
-    changes a score; ``lm``'s prompt transform and hooks are applied. With ``stats``, the
-    mean and standard deviation of log p(z) over the vocabulary at each position are kept
-    (Min-K%++). Raises :class:`ScoringError` if the model yields NaN log-probabilities.
+    Completions that share a prompt (the options of one question) share its forward pass:
+    the prompt runs once with a KV cache, which is then selected per completion and the
+    completion tokens run on it (``share_prompts``; plain models without hooks only,
+    since a hook may read the whole input). Otherwise rows are sorted by length and
+    right-padded with an attention mask. Padding never changes a score; ``lm``'s prompt
+    transform and hooks are applied. With ``stats``, the mean and standard deviation of
+    log p(z) over the vocabulary at each position are kept (Min-K%++). Raises
+    :class:`ScoringError` if the model yields NaN log-probabilities.
     """
     if not pairs:
         return []
@@ -110,9 +115,51 @@ def score_completions(lm: LanguageModel, pairs: list[tuple[str, str]], *, add_eo
     pairs = [(lm.format_prompt(p), c) for p, c in pairs]
     encoded = encode_full_text(lm.tokenizer, pairs, add_eos=add_eos, max_length=limit,
                                add_special_tokens=add_special_tokens)
-    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
-    pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
     out: list[TokenScores | None] = [None] * len(encoded)
+    plain = list(range(len(encoded)))
+    if share_prompts and _can_share(lm):
+        shared = [i for i in plain if 1 <= encoded[i][1] < len(encoded[i][0])]
+        _score_shared(lm, encoded, shared, stats, batch_size, out)
+        plain = [i for i in plain if out[i] is None]
+    _score_plain(lm, encoded, plain, stats, batch_size, out)
+    return out  # type: ignore[return-value]
+
+
+def _can_share(lm: LanguageModel) -> bool:
+    from transformers import PreTrainedModel
+
+    return not lm.hooks and isinstance(lm.model, PreTrainedModel)
+
+
+def _token_scores(logits: torch.Tensor, targets: torch.Tensor, counts: list[int], stats: bool,
+                  encoded: list, idx: list[int], out: list) -> None:
+    """Fill ``out[i]`` for ``idx`` from the predicting logits ``[N, V]`` of all their tokens."""
+    logp = torch.log_softmax(logits.float(), dim=-1)
+    if torch.isnan(logp).any():
+        raise ScoringError("the model produced NaN log-probabilities; its weights or inputs are broken "
+                           "(no metric can rank its answers)")
+    token_lp = logp.gather(-1, targets[:, None]).squeeze(-1)
+    correct = logp.argmax(-1) == targets
+    mu = sigma = None
+    if stats:
+        p = logp.exp()
+        mu = (p * logp).sum(-1)
+        # Variance clamped as open-unlearning's Min-K%++ does (min 1e-6), then the square root.
+        sigma = ((p * logp.square()).sum(-1) - mu.square()).clamp(min=1e-6).sqrt()
+        mu, sigma = mu.cpu().numpy().astype(np.float64), sigma.cpu().numpy().astype(np.float64)
+    offsets = np.cumsum([0] + counts)
+    token_lp = token_lp.cpu().numpy().astype(np.float64)
+    correct = correct.cpu().numpy()
+    for row, i in enumerate(idx):
+        a, b = offsets[row], offsets[row + 1]
+        out[i] = TokenScores(token_lp[a:b], correct[a:b], mu[a:b] if stats else None,
+                             sigma[a:b] if stats else None, encoded[i][2], encoded[i][3])
+
+
+def _score_plain(lm: LanguageModel, encoded: list, todo: list[int], stats: bool, batch_size: int,
+                 out: list) -> None:
+    order = sorted(todo, key=lambda i: len(encoded[i][0]))
+    pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
     start = 0
     while start < len(order):
         width = len(encoded[order[start]][0])
@@ -125,7 +172,7 @@ def score_completions(lm: LanguageModel, pairs: list[tuple[str, str]], *, add_eo
         width = max(len(encoded[i][0]) for i in idx)
         ids = torch.full((len(idx), width), pad, dtype=torch.long)
         mask = torch.zeros((len(idx), width), dtype=torch.long)
-        scored = torch.zeros((len(idx), width - 1), dtype=torch.bool)
+        scored = torch.zeros((len(idx), max(width - 1, 0)), dtype=torch.bool)
         for row, i in enumerate(idx):
             seq, n_prompt = encoded[i][:2]
             ids[row, :len(seq)] = torch.tensor(seq)
@@ -135,29 +182,69 @@ def score_completions(lm: LanguageModel, pairs: list[tuple[str, str]], *, add_eo
         logits = lm.logits(ids, mask).logits[:, :-1]
         scored = scored.to(logits.device)
         targets = ids[:, 1:].to(logits.device)[scored]
-        logp = torch.log_softmax(logits[scored].float(), dim=-1)
-        if torch.isnan(logp).any():
-            raise ScoringError("the model produced NaN log-probabilities; its weights or inputs are broken "
-                               "(no metric can rank its answers)")
-        token_lp = logp.gather(-1, targets[:, None]).squeeze(-1)
-        correct = logp.argmax(-1) == targets
-        mu = sigma = None
-        if stats:
-            p = logp.exp()
-            mu = (p * logp).sum(-1)
-            # Variance clamped as open-unlearning's Min-K%++ does (min 1e-6), then the square root.
-            sigma = ((p * logp.square()).sum(-1) - mu.square()).clamp(min=1e-6).sqrt()
-        counts = scored.sum(-1).tolist()
-        offsets = np.cumsum([0] + counts)
-        token_lp, correct = token_lp.cpu().numpy(), correct.cpu().numpy()
-        if stats:
-            mu, sigma = mu.cpu().numpy(), sigma.cpu().numpy()
-        for row, i in enumerate(idx):
-            a, b = offsets[row], offsets[row + 1]
-            out[i] = TokenScores(token_lp[a:b].astype(np.float64), correct[a:b],
-                                 mu[a:b].astype(np.float64) if stats else None,
-                                 sigma[a:b].astype(np.float64) if stats else None, encoded[i][2], encoded[i][3])
-    return out  # type: ignore[return-value]
+        _token_scores(logits[scored], targets, scored.sum(-1).tolist(), stats, encoded, idx, out)
+
+
+def _score_shared(lm: LanguageModel, encoded: list, todo: list[int], stats: bool, batch_size: int,
+                  out: list) -> None:
+    """Prompt once (left-padded, KV cache), then every completion of it on the selected cache."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i in todo:
+        seq, n_prompt = encoded[i][:2]
+        groups.setdefault(tuple(seq[:n_prompt]), []).append(i)
+    keys = sorted(groups, key=len)
+    pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
+    device = lm.device
+    params = inspect.signature(lm.model.forward).parameters
+    cache_arg = "cache" if "cache" in params else "past_key_values"   # renamed in transformers 5
+    keep = {"logits_to_keep": 1} if "logits_to_keep" in params else {}
+    start = 0
+    while start < len(keys):
+        stop, rows = start, 0
+        while stop < len(keys) and stop - start < batch_size and (rows == 0 or rows + len(groups[keys[stop]])
+                                                                  <= 4 * batch_size):
+            rows += len(groups[keys[stop]])
+            stop += 1
+        chunk = keys[start:stop]
+        start = stop
+        wp = max(len(k) for k in chunk)
+        p_ids = torch.full((len(chunk), wp), pad, dtype=torch.long)
+        p_mask = torch.zeros((len(chunk), wp), dtype=torch.long)
+        for g, key in enumerate(chunk):
+            p_ids[g, wp - len(key):] = torch.tensor(key)
+            p_mask[g, wp - len(key):] = 1
+        p_pos = (p_mask.cumsum(-1) - 1).clamp(min=0)
+        idx = [i for key in chunk for i in groups[key]]
+        owner = torch.tensor([g for g, key in enumerate(chunk) for _ in groups[key]], device=device)
+        comps = [encoded[i][0][encoded[i][1]:] for i in idx]
+        with torch.no_grad():
+            first = lm.model(input_ids=p_ids.to(device), attention_mask=p_mask.to(device),
+                             position_ids=p_pos.to(device), use_cache=True, **keep)
+            last = first.logits[:, -1]                      # predicts each completion's first token
+            wc = max(len(c) for c in comps) - 1             # the last token predicts nothing scored
+            rest = None
+            if wc > 0:
+                c_ids = torch.full((len(idx), wc), pad, dtype=torch.long)
+                c_mask = torch.zeros((len(idx), wc), dtype=torch.long)
+                for r, c in enumerate(comps):
+                    c_ids[r, :len(c) - 1] = torch.tensor(c[:-1], dtype=torch.long)
+                    c_mask[r, :len(c) - 1] = 1
+                cache = getattr(first, "cache", None)
+                cache = first.past_key_values if cache is None else cache
+                cache.reorder_cache(owner)
+                o_mask = p_mask.to(device)[owner]
+                c_pos = o_mask.sum(-1, keepdim=True) + torch.arange(wc, device=device)[None]
+                rest = lm.model(input_ids=c_ids.to(device), attention_mask=torch.cat([o_mask, c_mask.to(device)], 1),
+                                position_ids=c_pos, use_cache=True, **{cache_arg: cache}).logits
+        rows_logits, targets, counts = [], [], []
+        for r, c in enumerate(comps):
+            rows_logits.append(last[owner[r]][None])
+            if len(c) > 1:
+                rows_logits.append(rest[r, :len(c) - 1])
+            targets.extend(c)
+            counts.append(len(c))
+        _token_scores(torch.cat(rows_logits), torch.tensor(targets, device=last.device), counts, stats,
+                      encoded, idx, out)
 
 
 def completion_logprobs(lm: LanguageModel, pairs: list[tuple[str, str]], batch_size: int = 256,
