@@ -181,6 +181,34 @@ def _load_command_modules() -> None:
 _load_command_modules()
 
 
+def _convert_interrupts(typer_app: typer.Typer) -> None:
+    """Make every command callback raise :class:`Interrupted` where it would raise KeyboardInterrupt.
+
+    A KeyboardInterrupt raised inside a command (by a library, or with no handler of
+    ours installed) is turned by click/typer into exit 1 ("Aborted!") or a silent 130
+    depending on their version; :class:`Interrupted` passes through both to :func:`main`.
+    """
+    import functools
+
+    for info in typer_app.registered_commands:
+        callback = info.callback
+        if callback is None or getattr(callback, "_obliviate_interrupts", False):
+            continue
+
+        @functools.wraps(callback)
+        def wrapper(*args, __callback=callback, **kwargs):
+            try:
+                return __callback(*args, **kwargs)
+            except KeyboardInterrupt as err:
+                raise Interrupted() from err
+
+        wrapper._obliviate_interrupts = True
+        info.callback = wrapper
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _convert_interrupts(group.typer_instance)
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -267,6 +295,8 @@ def main(argv: list[str] | None = None) -> None:
             signal.signal(signal.SIGINT, previous)
     sys.exit(0)  # typer exits itself in standalone mode; this is never reached in practice
 
+
+_convert_interrupts(app)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,170 @@
+"""No output may delete or overwrite an input, whatever the path relation (issue 16, data loss).
+
+All in-process. Refusals come before any model is loaded, so most cases cost milliseconds;
+one full (tiny) run checks --overwrite end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+
+import pytest
+
+UNLEARN = ["unlearn", "--method", "ga", "-o", "epochs=1"]
+
+
+@pytest.fixture
+def chain_run(tmp_path, tiny_model):
+    """A previous run directory holding its model: chain_run/model, as a chained unlearning uses it."""
+    run = tmp_path / "chain_run"
+    shutil.copytree(tiny_model, run / "model")
+    (run / "run.json").write_text("{}")
+    return run
+
+
+def _layouts(tmp_path, chain_run, forget):
+    """(description, --model, --out, extra args) for every relation between an output and an input."""
+    model = chain_run / "model"
+    (tmp_path / "link_to_run").symlink_to(chain_run, target_is_directory=True)
+    (tmp_path / "link_to_model").symlink_to(model, target_is_directory=True)
+    return [
+        ("out is the run holding the model", model, chain_run, []),
+        ("out is the run holding the model, --overwrite", model, chain_run, ["--overwrite"]),
+        ("out is the model", model, model, ["--overwrite"]),
+        ("out inside the model", model, model / "sub", []),
+        ("out is a symlink to the run", model, tmp_path / "link_to_run", ["--overwrite"]),
+        ("out is a symlink to the model", model, tmp_path / "link_to_model", ["--overwrite"]),
+        ("model through a symlink, out its real parent", tmp_path / "link_to_model" , chain_run, ["--overwrite"]),
+        ("out holds the forget file", model, forget.parent, ["--overwrite"]),
+    ]
+
+
+def test_no_output_relation_can_touch_an_input(cli, tmp_path, chain_run, splits, tree, monkeypatch):
+    from obliviate.data.formats import write_jsonl
+
+    data = tmp_path / "data"
+    forget = write_jsonl(data / "forget.jsonl", splits["forget"][:3])
+    layouts = _layouts(tmp_path, chain_run, forget)
+    before = tree(tmp_path)
+    for what, model, out, extra in layouts:
+        r = cli(*UNLEARN, "--model", model, "--forget", forget, "--out", out, *extra)
+        assert r.code == 2, f"{what}: {r.output}"
+        assert "input" in r.err and "Traceback" not in r.err, f"{what}: {r.err}"
+        assert tree(tmp_path) == before, f"{what}: an input changed"
+
+
+def test_refusals_come_before_the_heavy_imports(cli, tmp_path, chain_run, data_files, monkeypatch):
+    """A bad --out, --forget or --model fails without importing the API (torch, the methods, the model)."""
+    forget, retain = data_files
+    monkeypatch.setitem(sys.modules, "obliviate.api", None)  # importing it now raises ImportError
+    file_out = tmp_path / "a_file"
+    file_out.write_text("keep me")
+    cases = [
+        (["--model", chain_run / "model", "--forget", forget, "--out", file_out], "is an existing file"),
+        (["--model", chain_run / "model", "--forget", forget, "--out", chain_run], "contains the input --model"),
+        (["--model", chain_run / "model", "--forget", forget, "--out", file_out / "x"], "is a file, so"),
+        (["--model", chain_run / "model", "--forget", forget, "--retain", forget, "--out", tmp_path / "o"],
+         "hold the same items"),
+        (["--model", chain_run / "model", "--forget", tmp_path, "--out", tmp_path / "o"], "is a directory"),
+        (["--model", tmp_path / "missing", "--forget", forget, "--out", tmp_path / "o"], "does not exist"),
+        (["--model", chain_run / "model", "--forget", forget, "--out", tmp_path / "o", "-o", "novalue"],
+         "key=value"),
+    ]
+    for args, needle in cases:
+        r = cli("unlearn", *args)
+        assert r.code == 2 and needle in r.err, (args, r.output)
+    assert file_out.read_text() == "keep me" and not (tmp_path / "o").exists()
+
+
+def test_non_empty_out_needs_overwrite_and_is_replaced_whole(cli, tmp_path, tiny_model, data_files, tree):
+    forget, retain = data_files
+    out = tmp_path / "run"
+    (out / "model").mkdir(parents=True)
+    (out / "model" / "user_weights.safetensors").write_bytes(b"mine")
+    (out / "notes.txt").write_text("mine too")
+    forget_copy = out / "forget_link.jsonl"
+    os.link(forget, forget_copy)  # a hard link to the input, inside the output
+    before_out, before_forget, before_model = tree(out), forget.read_bytes(), tree(tiny_model)
+
+    r = cli(*UNLEARN, "--model", tiny_model, "--forget", forget, "--retain", retain, "--out", out)
+    assert r.code == 2 and "is not empty" in r.err and "--overwrite" in r.err
+    assert tree(out) == before_out
+
+    r = cli(*UNLEARN, "--model", tiny_model, "--forget", forget, "--retain", retain, "--out", out, "--overwrite")
+    assert r.code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["forget.jsonl", "model", "retain.jsonl", "run.json"]
+    run = json.loads((out / "run.json").read_text())
+    assert run["unlearned"]["path"] == str(out / "model") and run["original"]["path"] == str(tiny_model.resolve())
+    assert forget.read_bytes() == before_forget and tree(tiny_model) == before_model
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["run", "forget.jsonl", "retain.jsonl"])
+
+
+def test_a_failed_overwrite_leaves_the_old_run_untouched(cli, tmp_path, tiny_model, data_files, tree, monkeypatch):
+    import obliviate.api as api
+
+    forget, retain = data_files
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "run.json").write_text('{"old": true}')
+    before = tree(out)
+
+    def broken_save(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(api, "save_model", broken_save)
+    with pytest.raises(OSError, match="No space left"):
+        cli(*UNLEARN, "--model", tiny_model, "--forget", forget, "--out", out, "--overwrite")
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["run", "forget.jsonl", "retain.jsonl"])
+
+
+def test_world_export_refuses_a_non_empty_out_and_a_file(cli, tmp_path, tree):
+    out = tmp_path / "w"
+    out.mkdir()
+    (out / "mine.txt").write_text("x")
+    r = cli("world", "export", "--out", out, "--people", 20)
+    assert r.code == 2 and "not empty" in r.err and (out / "mine.txt").read_text() == "x"
+    r = cli("world", "export", "--out", out / "mine.txt", "--people", 20)
+    assert r.code == 2 and "existing file" in r.err
+    r = cli("world", "export", "--out", out, "--people", 20, "--overwrite")
+    assert r.code == 0 and not (out / "mine.txt").exists() and (out / "forget.jsonl").is_file()
+
+
+def test_ledger_outputs_never_touch_the_model_or_the_ledger(cli, tmp_path, tiny_model, data_files, tree):
+    forget, retain = data_files
+    r = cli("ledger", "init", tiny_model.parent, "--model", tiny_model)
+    assert r.code == 2 and "the input --model" in r.err
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "x").write_text("x")
+    r = cli("ledger", "init", busy, "--model", tiny_model)
+    assert r.code == 2 and "not empty" in r.err
+    ledger = tmp_path / "L"
+    assert cli("ledger", "init", ledger, "--model", tiny_model, "--retain", retain).code == 0
+    assert cli("ledger", "add", ledger, "--items", forget).code == 0
+    def files(root):
+        """The ledger's content: its files, the database as rows (WAL checkpoints move pages, not rows)."""
+        import sqlite3
+
+        con = sqlite3.connect(root / "ledger.sqlite")
+        rows = "\n".join(con.iterdump())
+        con.close()
+        return rows, {k: v for k, v in tree(root).items() if not k.startswith("ledger.sqlite")}
+
+    before = files(ledger)
+    for out in (ledger / "ledger.sqlite", ledger / "retain.jsonl", tiny_model / "config.json"):
+        r = cli("ledger", "certificate", ledger, "r0001", "--out", out, "--overwrite")
+        assert r.code == 2 and "input" in r.err, (out, r.output)
+    cert = tmp_path / "cert.json"
+    cert.write_text("old")
+    r = cli("ledger", "certificate", ledger, "r0001", "--out", cert)
+    assert r.code == 2 and "exists" in r.err and cert.read_text() == "old"
+    assert cli("ledger", "certificate", ledger, "r0001", "--out", cert, "--overwrite").code == 0
+    assert json.loads(cert.read_text())["request_id"] == "r0001"
+    assert files(ledger) == before
+    # A request that repeats retain items contradicts the ledger's retain set.
+    r = cli("ledger", "add", ledger, "--items", retain)
+    assert r.code == 2 and "the ledger's retain set hold the same items" in r.err
