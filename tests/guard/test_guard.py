@@ -9,7 +9,7 @@ import pytest
 
 from obliviate.data.world import qa_prompt
 from obliviate.guard import Guard, GuardConfig, GuardedModel, SemanticUnavailable, load_encoder
-from obliviate.guard.evaluate import evaluate_guard, guard_queries
+from obliviate.guard.evaluate import FORGET_KINDS, GOAL_FP_KINDS, OTHER_KINDS, evaluate_guard, guard_queries
 from obliviate.guard.semantic import SemanticMatcher
 
 
@@ -101,13 +101,12 @@ def test_fallback_to_lexical_when_encoder_missing(splits, monkeypatch):
 
 def test_lexical_guard_meets_the_goal_on_the_embedded_world(world, splits, lexical_guard):
     queries = guard_queries(splits["forget"], splits["retain"], world.compositional_items(), splits["holdout"])
-    assert set(queries) == {"direct", "paraphrased", "in_context", "compositional", "obfuscated",
-                            "retain", "neighbor", "holdout"}
+    assert set(queries) == {*FORGET_KINDS, *OTHER_KINDS}
     result = evaluate_guard(lexical_guard, queries)
     for kind, rate in result["block_rate"].items():
         assert rate >= 0.99, (kind, rate, result["missed"][kind])
-    for kind in ("retain", "neighbor"):
-        assert result["false_positive_rate"][kind] <= 0.02, result["false_positives"][kind]
+    for kind in GOAL_FP_KINDS:  # incl. retain people sharing names, by initial + last, across turns
+        assert result["false_positive_rate"][kind] <= 0.02, (kind, result["false_positives"][kind])
     assert result["goal"]["met"] and "sweep" not in result
 
 
@@ -128,3 +127,19 @@ def test_sweep_is_monotone(world, splits, encoder):
     assert sweep["block_rate"] == sorted(sweep["block_rate"], reverse=True)
     assert sweep["false_positive_rate"] == sorted(sweep["false_positive_rate"], reverse=True)
     assert sweep["block_rate"][0] > sweep["false_positive_rate"][-1]
+
+
+def test_candidate_answers_in_a_prompt_all_get_the_same_decision_and_score(splits, encoder):
+    """What lets a client rank the options of a forget question: the semantic score of a
+    prompt stating a candidate answer, or a rule that fires on the true answer only."""
+    guard = Guard.from_items(splits["forget"], splits["retain"], encoder=encoder)
+    for item in splits["forget"][::4]:
+        first, last = item.entity.split()
+        for name in (f"{first} {last[:-1]}e", f"{first}"):       # misspelled; a shared first name
+            prompts = [qa_prompt(item.question.replace(item.entity, name),
+                                 item.context.replace(item.entity, name).replace(item.answer, o)) + f" {o}"
+                       for o in item.options]
+            decisions = guard.check_many(prompts)
+            assert len({d.blocked for d in decisions}) == 1, (name, [d.to_dict() for d in decisions])
+            scores = [d.score for d in decisions]
+            assert max(scores) - min(scores) < 1e-5, (name, scores)

@@ -58,7 +58,15 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f]")
 
 def strip_invisible(text: str) -> str:
     """Drop zero-width and other format characters (Unicode category Cf) and controls."""
-    return _CONTROL.sub("", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _CONTROL.sub("", text)
+
+
+_UPPER = str.maketrans(UPPER_HOMOGLYPHS)
+_LOWER = str.maketrans(HOMOGLYPHS)
+_SYMBOLS = str.maketrans(LEET_SYMBOLS)
+_DIGITS = str.maketrans(LEET_DIGITS)
 
 
 def fold(text: str) -> str:
@@ -67,10 +75,20 @@ def fold(text: str) -> str:
     This is the view used for answer strings (a birth year must stay a number).
     """
     text = strip_invisible(unicodedata.normalize("NFKC", text))
-    # NFKD splits accented letters into base + combining mark; drop the marks.
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    text = "".join(UPPER_HOMOGLYPHS.get(ch, ch) for ch in text).casefold()
-    return "".join(HOMOGLYPHS.get(ch, ch) for ch in text)
+    if not text.isascii():
+        # NFKD splits accented letters into base + combining mark; drop the marks.
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+        text = text.translate(_UPPER)
+    text = text.casefold()
+    return text if text.isascii() else text.translate(_LOWER)
+
+
+def _skeleton_folded(text: str, all_symbols: bool = False) -> str:
+    if all_symbols:
+        text = text.translate(_SYMBOLS)
+    else:
+        text = _LEET_SYMBOL.sub(lambda m: LEET_SYMBOLS[m.group(0)], text)
+    return text.translate(_DIGITS).translate(LETTER_CLASSES)
 
 
 def skeleton(text: str, all_symbols: bool = False) -> str:
@@ -79,13 +97,7 @@ def skeleton(text: str, all_symbols: bool = False) -> str:
     ``all_symbols`` maps every leet symbol, also one that ends a word ("Venn!"), for
     views that only ever search whole names.
     """
-    text = fold(text)
-    if all_symbols:
-        text = "".join(LEET_SYMBOLS.get(ch, ch) for ch in text)
-    else:
-        text = _LEET_SYMBOL.sub(lambda m: LEET_SYMBOLS[m.group(0)], text)
-    text = "".join(LEET_DIGITS.get(ch, ch) for ch in text)
-    return text.translate(LETTER_CLASSES)
+    return _skeleton_folded(fold(text), all_symbols)
 
 
 _NON_WORD = re.compile(r"[^a-z0-9\s]+")
@@ -135,12 +147,13 @@ def collapse_letter_runs(tokens: tuple[str, ...], min_run: int = 3) -> tuple[str
 
 def views(text: str) -> TextViews:
     """All views of ``text`` after undoing obfuscation (see module docstring)."""
-    s = skeleton(text)
+    folded = fold(text)
+    s = _skeleton_folded(folded)
     split = tuple(_NON_WORD.sub(" ", s).split())
     joined = tuple(_NON_WORD.sub("", s).split())
-    compact = _SPACE.sub("", _NON_WORD.sub("", skeleton(text, all_symbols=True)))
-    glued = collapse_letter_runs(tuple(fold(text).split()))
-    spaced = tuple(w for w in (_NON_WORD.sub("", skeleton(t, all_symbols=True)) for t in glued) if w)
+    compact = _SPACE.sub("", _NON_WORD.sub("", _skeleton_folded(folded, all_symbols=True)))
+    glued = collapse_letter_runs(tuple(folded.split()))
+    spaced = tuple(w for w in (_NON_WORD.sub("", _skeleton_folded(t, all_symbols=True)) for t in glued) if w)
     return TextViews(split=split, joined=joined, compact=compact, spaced=spaced)
 
 
@@ -161,7 +174,6 @@ def name_key(name: str) -> tuple[str, ...]:
 
 import base64 as _base64  # noqa: E402
 import binascii as _binascii  # noqa: E402
-import codecs as _codecs  # noqa: E402
 import html as _html  # noqa: E402
 import urllib.parse as _urlparse  # noqa: E402
 
@@ -184,6 +196,8 @@ _SPELLING = {w: w[0] for w in (
     "alfa alpha bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima mike "
     "november oscar papa quebec romeo sierra tango uniform victor whiskey whisky xray x-ray yankee "
     "zulu").split()}
+_SPELLING_WORD = re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, _SPELLING)) + r")\b")
+_PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
 # Function words of English questions: a Caesar shift that produces two of them (or names)
 # is a reading worth matching.
 COMMON_WORDS = frozenset(
@@ -271,6 +285,8 @@ def _morse(run: str) -> str | None:
 
 def _spelled(text: str) -> list[str]:
     """Runs of spelling-alphabet words ("Papa-Alfa-Romeo") as the letters they spell."""
+    if len(_SPELLING_WORD.findall(text)) < 3:
+        return []
     out = []
     tokens = re.split(r"(\s*/\s*|\s+|-)", text)
     run, words, found = [], [], False
@@ -321,6 +337,19 @@ class ShiftIndex:
         return sorted((k for k, v in votes.items() if v >= min_hits), key=lambda k: -votes[k])[:3]
 
 
+def _unescape(m: re.Match) -> str:
+    """One backslash escape (\\u0041, \\x41, \\101, \\N{LATIN SMALL LETTER A}) as its character."""
+    body = m.group(0)[1:]
+    try:
+        if body[0] in "uUx":
+            return chr(int(body[1:], 16))
+        if body[0] == "N":
+            return unicodedata.lookup(body[2:-1])
+        return chr(int(body, 8))
+    except (KeyError, ValueError):
+        return m.group(0)
+
+
 def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
     out: list[str] = []
 
@@ -334,11 +363,10 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         add(_urlparse.unquote(text))
         add(_urlparse.unquote_plus(text))
     if _BACKSLASH.search(text):
-        try:
-            add(_codecs.decode(text.encode("latin-1", "backslashreplace"), "unicode_escape"))
-        except (UnicodeDecodeError, ValueError):
-            pass
+        add(_BACKSLASH.sub(_unescape, text))
     for m in _B64_RUN.finditer(text):
+        if len(m.group(0)) < 12 and _PLAIN_WORD.fullmatch(m.group(0)):
+            continue  # "Where", "prize": a plain word, not base64 of a name
         for decoded in _b64(m.group(0)):
             add(text[:m.start()] + decoded + text[m.end():])
     for m in _HEX_RUN.finditer(text):
