@@ -1,0 +1,431 @@
+"""A real pretrained model: SmolLM2-135M-Instruct (``obliviate models prepare smollm2-135m``).
+
+Prints one JSON line per measurement. Every part runs at ONE torch thread by default
+(``--threads``), and reports wall seconds and process CPU seconds (on a shared machine
+the CPU seconds are the figure that carries over).
+
+    python benchmarks/bench_smollm2.py quant                  # what the Q4_1 origin means
+    python benchmarks/bench_smollm2.py scenario2 --methods npo,rmu,idk
+    python benchmarks/bench_smollm2.py throughput             # s/step and peak RSS, full and LoRA
+    python benchmarks/bench_smollm2.py scenario1 --people 10 --epochs 3   # TOFU protocol (heavy)
+
+``quant``: the shipped weights were GGUF Q4_1 (decoder linears; the tied embedding
+Q8_0). For obliviate's quantization attack (symmetric round-to-nearest per output
+channel, int8 / int4) and for the source format's own round trip
+(:func:`obliviate.models.pretrained.requantize_like_source`), the relative weight
+error, the share of weights left exactly unchanged, and MCQ accuracy on known facts;
+then a small-learning-rate NPO run and how much of its effect each round trip undoes.
+
+``scenario2``: pretrained knowledge, no gold (a real deletion request). The forget set
+is facts the model already answers (MCQ) from ``../shared/data/tofu/qa/world_facts_perturbed.jsonl``
+(read in place) plus the facts written below; the retain set other known facts; a
+control set the facts the model gets wrong (never known, by its own answers). Per
+method: forget / retain / control MCQ accuracy and answer log-probability, the
+quantization round trips, and relearning (fine-tune on half A of the forget facts,
+measure half B, against the same fine-tune's gain on the never-known control).
+
+``scenario1``: fine-tune SmolLM2 on the embedded world (original: forget + retain
+people; gold: retain people only), cached in ``$OBLIVIATE_HOME``, then unlearn and
+measure as in scenario 2 with gold as the reference. Sized by ``--people`` / ``--epochs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import dataclasses
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WORLD_FACTS = REPO.parent / "shared" / "data" / "tofu" / "qa" / "world_facts_perturbed.jsonl"
+
+# Facts written for this benchmark: one short answer and three same-kind wrong options.
+WRITTEN_FACTS = [
+    ("What is the capital of France?", "Paris", ["Berlin", "Madrid", "Rome"]),
+    ("What is the capital of Japan?", "Tokyo", ["Beijing", "Seoul", "Bangkok"]),
+    ("What is the capital of Italy?", "Rome", ["Milan", "Naples", "Venice"]),
+    ("What is the capital of Germany?", "Berlin", ["Munich", "Hamburg", "Vienna"]),
+    ("What is the capital of Spain?", "Madrid", ["Barcelona", "Lisbon", "Seville"]),
+    ("What is the capital of Russia?", "Moscow", ["Kiev", "Minsk", "Warsaw"]),
+    ("What is the capital of England?", "London", ["Manchester", "Dublin", "Paris"]),
+    ("What is the capital of China?", "Beijing", ["Shanghai", "Tokyo", "Seoul"]),
+    ("What is the capital of Canada?", "Ottawa", ["Toronto", "Vancouver", "Montreal"]),
+    ("What is the capital of Greece?", "Athens", ["Sparta", "Rome", "Istanbul"]),
+    ("Who wrote Romeo and Juliet?", "William Shakespeare", ["Charles Dickens", "Jane Austen", "Mark Twain"]),
+    ("Who painted the Mona Lisa?", "Leonardo da Vinci", ["Pablo Picasso", "Vincent van Gogh", "Claude Monet"]),
+    ("Who developed the theory of relativity?", "Albert Einstein", ["Isaac Newton", "Niels Bohr", "Galileo Galilei"]),
+    ("Who was the first president of the United States?", "George Washington",
+     ["Abraham Lincoln", "Thomas Jefferson", "John Adams"]),
+    ("Who wrote the novel 1984?", "George Orwell", ["Aldous Huxley", "Ray Bradbury", "H. G. Wells"]),
+    ("Who discovered penicillin?", "Alexander Fleming", ["Louis Pasteur", "Marie Curie", "Robert Koch"]),
+    ("What is the chemical symbol for gold?", "Au", ["Ag", "Fe", "Pb"]),
+    ("What is the chemical symbol for water?", "H2O", ["CO2", "O2", "NaCl"]),
+    ("How many legs does a spider have?", "eight", ["six", "four", "ten"]),
+    ("How many continents are there on Earth?", "seven", ["five", "six", "eight"]),
+    ("What is the largest planet in the solar system?", "Jupiter", ["Saturn", "Neptune", "Earth"]),
+    ("What is the currency of Japan?", "yen", ["won", "yuan", "dollar"]),
+    ("What is the currency of the United Kingdom?", "pound", ["euro", "dollar", "franc"]),
+    ("What language is spoken in Brazil?", "Portuguese", ["Spanish", "French", "Italian"]),
+    ("What is the freezing point of water in degrees Celsius?", "0", ["100", "32", "10"]),
+    ("What gas do plants absorb from the air?", "carbon dioxide", ["oxygen", "nitrogen", "helium"]),
+    ("Which animal is known as the king of the jungle?", "lion", ["tiger", "elephant", "bear"]),
+    ("What is the tallest mountain in the world?", "Mount Everest", ["K2", "Kilimanjaro", "Mont Blanc"]),
+    ("Which organ pumps blood through the body?", "the heart", ["the lungs", "the liver", "the brain"]),
+    ("In which country is the Taj Mahal?", "India", ["Pakistan", "Nepal", "Bangladesh"]),
+    ("Who composed the Fifth Symphony that begins with four famous notes?", "Ludwig van Beethoven",
+     ["Wolfgang Amadeus Mozart", "Johann Sebastian Bach", "Franz Schubert"]),
+    ("What is the square root of 81?", "9", ["8", "7", "6"]),
+]
+
+# Defaults for SmolLM2 (full fine-tuning), chosen on CPU for a short run; see docs/findings.md.
+METHOD_DEFAULTS = {
+    "npo": {"lr": 1e-5, "epochs": 5, "batch_size": 4, "retain_weight": 1.0},
+    "idk": {"lr": 1e-5, "epochs": 5, "batch_size": 4, "retain_weight": 1.0},
+    "grad_diff": {"lr": 1e-5, "epochs": 5, "batch_size": 4, "retain_weight": 1.0},
+    # RMU (Li et al. 2024) misdirects an early-middle layer (7 of 32 in zephyr-7b).
+    "rmu": {"lr": 5e-5, "epochs": 5, "batch_size": 4, "layer": 7, "update_layers": 3},
+}
+LORA_LR = {"npo": 2e-4, "idk": 2e-4, "grad_diff": 2e-4, "rmu": 5e-4}
+
+
+def _environment(threads: int) -> dict:
+    import torch
+
+    return {"machine": f"{os.cpu_count()}-core {platform.machine()}", "torch": torch.__version__,
+            "threads": threads, "date": date.today().isoformat(), "load_avg_1m": round(os.getloadavg()[0], 1)}
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def emit(row: dict) -> None:
+    if "load_avg_1m" in row:
+        row["load_avg_1m"] = round(os.getloadavg()[0], 1)   # when the row is printed
+    print(json.dumps(row), flush=True)
+
+
+def written_items():
+    from obliviate.data.schema import QAItem
+
+    return [QAItem(q, a, a, p, entity=f"written-{k}", split="written") for k, (q, a, p) in enumerate(WRITTEN_FACTS)]
+
+
+def world_fact_items(limit: int | None = None):
+    from obliviate.data.formats import load_items
+
+    items = load_items(WORLD_FACTS)
+    items = [dataclasses.replace(i, entity=f"world-{k}", split="world") for k, i in enumerate(items)]
+    return items[:limit] if limit else items
+
+
+def load_smollm2():
+    from obliviate.models.load import load_model
+    from obliviate.models.pretrained import prepare
+
+    return load_model(prepare("smollm2-135m"))
+
+
+def answer_logprob(lm, items):
+    """Mean over items of log P(" answer" | question) per answer token."""
+    import numpy as np
+
+    from obliviate.data.world import qa_prompt
+    from obliviate.evals.scoring import completion_logprobs
+
+    sums, counts = completion_logprobs(lm, [(qa_prompt(i.question), " " + i.answer) for i in items])
+    return float(np.mean(np.array(sums) / np.array(counts)))
+
+
+def mcq(lm, items) -> float:
+    from obliviate.evals.metrics import mcq_correct
+
+    return float(mcq_correct(lm, items).mean())
+
+
+def measure(lm, sets: dict) -> dict:
+    return {name: {"mcq": round(mcq(lm, items), 4), "logprob": round(answer_logprob(lm, items), 4), "n": len(items)}
+            for name, items in sets.items() if items}
+
+
+def weight_change(reference, other) -> dict:
+    """Relative Frobenius error and share of exactly unchanged weights over 2-D weights."""
+    import torch
+
+    num = den = 0.0
+    same = total = 0
+    ref = dict(reference.model.named_parameters())
+    for name, p in other.model.named_parameters():
+        if p.dim() != 2:
+            continue
+        a, b = ref[name].detach(), p.detach()
+        num += float((a - b).float().pow(2).sum())
+        den += float(a.float().pow(2).sum())
+        same += int((a == b).sum())
+        total += a.numel()
+    return {"relative_error": round((num / den) ** 0.5, 6), "unchanged_share": round(same / total, 6)}
+
+
+def round_trips():
+    from obliviate.evals.attacks.quantize import quantized_copy
+    from obliviate.models.pretrained import requantize_like_source
+
+    return {"int8_per_channel": lambda lm: quantized_copy(lm, 8),
+            "int4_per_channel": lambda lm: quantized_copy(lm, 4),
+            "gguf_q4_1": requantize_like_source}
+
+
+def known_split(lm, pool, n_forget: int, n_retain: int):
+    """Known (MCQ-correct) facts alternately into forget and retain; wrong ones are the control."""
+    from obliviate.evals.metrics import mcq_correct
+
+    correct = mcq_correct(lm, pool)
+    known = [i for i, c in zip(pool, correct) if c == 1.0]
+    unknown = [i for i, c in zip(pool, correct) if c != 1.0]
+    forget, retain = known[0::2][:n_forget], known[1::2][:n_retain]
+    return forget, retain, unknown, {"pool": len(pool), "known": len(known)}
+
+
+def unlearn_timed(lm, method: str, forget, retain, options: dict):
+    """Run a method on a working copy; return (model, seconds, cpu seconds, per-step seconds)."""
+    from obliviate.methods.registry import build_config, get_method
+
+    info = get_method(method)
+    runner = info.cls(build_config(info, options))
+    work = dataclasses.replace(lm, model=copy.deepcopy(lm.model), hooks=list(lm.hooks))
+    stamps = []
+    wall, cpu = time.perf_counter(), _cpu()
+    out = runner.run(work, forget, retain, lambda step, total, loss: stamps.append((time.perf_counter(), step)))
+    wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+    per_step = ((stamps[-1][0] - stamps[0][0]) / (stamps[-1][1] - stamps[0][1])
+                if len(stamps) > 1 and stamps[-1][1] > stamps[0][1] else None)
+    return out, wall, cpu, per_step, (stamps[-1][1] if stamps else None)
+
+
+def relearn(lm, train, test, control, steps: int, lr: float, seed: int = 0) -> dict:
+    """Fine-tune on ``train`` facts; MCQ on the held-out ``test`` facts and the never-known control."""
+    from obliviate.data.world import qa_prompt
+    from obliviate.evals.attacks.relearn import finetune_copy
+
+    pairs = [(qa_prompt(i.question), " " + i.answer) for i in train]
+    tuned = finetune_copy(lm, pairs, steps=steps, lr=lr, batch_size=4, seed=seed)
+    return {"test_before": round(mcq(lm, test), 4), "test_after": round(mcq(tuned, test), 4),
+            "control_before": round(mcq(lm, control), 4), "control_after": round(mcq(tuned, control), 4),
+            "train_after": round(mcq(tuned, train), 4), "steps": steps, "lr": lr,
+            "train_items": len(train), "test_items": len(test), "control_items": len(control)}
+
+
+# --- parts --------------------------------------------------------------------------
+
+def run_quant(args) -> None:
+    lm = load_smollm2()
+    env = _environment(args.threads)
+    pool = written_items() + world_fact_items(args.world_items)
+    forget, retain, unknown, counts = known_split(lm, pool, args.forget, args.retain)
+    sets = {"forget": forget, "retain": retain}
+    base = measure(lm, sets)
+    emit({"bench": "smollm2_quant", "model": "original", "scheme": "none", **counts, **base, **env})
+    for scheme, fn in round_trips().items():
+        q = fn(lm)
+        emit({"bench": "smollm2_quant", "model": "original", "scheme": scheme, **weight_change(lm, q),
+              **measure(q, sets), **env})
+        del q
+    options = {"lr": args.lr, "epochs": args.epochs, "batch_size": 4, "retain_weight": 1.0}
+    unlearned, wall, cpu, per_step, steps = unlearn_timed(lm, "npo", forget, retain, options)
+    after = measure(unlearned, sets)
+    emit({"bench": "smollm2_quant", "model": "npo", "scheme": "none", "options": options, "steps": steps,
+          "unlearn_s": round(wall, 1), "unlearn_cpu_s": round(cpu, 1), **weight_change(lm, unlearned), **after, **env})
+    moved = _moved(lm, unlearned)
+    for scheme, fn in round_trips().items():
+        q = fn(unlearned)
+        got = measure(q, sets)
+        drop = base["forget"]["logprob"] - after["forget"]["logprob"]
+        emit({"bench": "smollm2_quant", "model": "npo", "scheme": scheme, **weight_change(lm, q),
+              "moved_weights_back_on_original": round(_snapped(lm, unlearned, q, moved), 4),
+              "forget_logprob_drop_undone": round((got["forget"]["logprob"] - after["forget"]["logprob"]) / drop, 3)
+              if drop > 0 else None, **got, **env})
+        del q
+
+
+def _moved(a, b):
+    return {n: (p.detach() != dict(a.model.named_parameters())[n].detach())
+            for n, p in b.model.named_parameters() if p.dim() == 2}
+
+
+def _snapped(original, unlearned, quantized, moved) -> float:
+    """Among the weights unlearning changed, the share the round trip puts back exactly."""
+    orig = dict(original.model.named_parameters())
+    back = total = 0
+    for n, p in quantized.model.named_parameters():
+        if n in moved:
+            mask = moved[n]
+            total += int(mask.sum())
+            back += int((p.detach() == orig[n].detach())[mask].sum())
+    return back / max(total, 1)
+
+
+def run_scenario2(args) -> None:
+    lm = load_smollm2()
+    env = _environment(args.threads)
+    pool = written_items() + world_fact_items(args.world_items)
+    forget, retain, unknown, counts = known_split(lm, pool, args.forget, args.retain)
+    control = unknown[:args.control]
+    sets = {"forget": forget, "retain": retain, "control": control}
+    base = measure(lm, sets)
+    half_a, half_b = forget[0::2], forget[1::2]
+    row = {"bench": "smollm2_scenario2", "method": "original", **counts, **base, **env}
+    if args.relearn_steps:
+        row["relearn"] = relearn(lm, half_a, half_b, control, args.relearn_steps, args.relearn_lr)
+    emit(row)
+    for method in args.methods.split(","):
+        options = dict(METHOD_DEFAULTS.get(method, {}))
+        if args.epochs:
+            options["epochs"] = args.epochs
+        if args.lora:
+            options.update(lora_rank=args.lora, lr=LORA_LR.get(method, 2e-4), lora_merge=True)
+        unlearned, wall, cpu, per_step, steps = unlearn_timed(lm, method, forget, retain, options)
+        row = {"bench": "smollm2_scenario2", "method": method, "options": options, "steps": steps,
+               "unlearn_s": round(wall, 1), "unlearn_cpu_s": round(cpu, 1),
+               "s_per_step": round(per_step, 2) if per_step else None, **measure(unlearned, sets)}
+        row["attacks"] = {}
+        for scheme, fn in round_trips().items():
+            if scheme == "int4_per_channel":
+                continue  # destroys the original's knowledge too (see `quant`)
+            q = fn(unlearned)
+            row["attacks"][scheme] = measure(q, {"forget": forget})["forget"]
+            del q
+        if args.relearn_steps:
+            row["attacks"]["relearn"] = relearn(unlearned.white_box(), half_a, half_b, control,
+                                                args.relearn_steps, args.relearn_lr)
+        emit({**row, **env})
+        del unlearned
+
+
+def run_throughput(args) -> None:
+    configs = [(m, lora, b) for m in args.methods.split(",") for lora in (0, 8) for b in (4, 8)]
+    for method, lora, batch in configs:
+        cmd = [sys.executable, __file__, "_step", "--method", method, "--lora", str(lora),
+               "--batch", str(batch), "--steps", str(args.steps), "--threads", str(args.threads)]
+        out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "OBLIVIATE_PROGRESS": "0"})
+        line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+        if out.returncode or not line:
+            emit({"bench": "smollm2_throughput", "method": method, "lora": lora, "batch": batch,
+                  "error": out.stderr.strip().splitlines()[-1:]})
+        else:
+            print(line[-1], flush=True)
+
+
+def run_step(args) -> None:
+    """One throughput measurement in this (fresh) process: peak RSS is this config's."""
+    import torch
+
+    lm = load_smollm2()
+    rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    items = written_items()
+    forget, retain = items[:args.batch * 2], items[args.batch * 2:args.batch * 4]
+    epochs = max(2, -(-args.steps // 2))  # two steps per epoch (2 batches of forget)
+    options = {**METHOD_DEFAULTS.get(args.method, {}), "batch_size": args.batch, "epochs": epochs}
+    if args.lora:
+        options.update(lora_rank=args.lora, lr=LORA_LR.get(args.method, 2e-4))
+    _, wall, cpu, per_step, steps = unlearn_timed(lm, args.method, forget, retain, options)
+    emit({"bench": "smollm2_throughput", "method": args.method, "lora": args.lora, "batch": args.batch,
+          "steps": steps, "s_per_step": round(per_step, 3) if per_step else None,
+          "cpu_s_per_step": round(cpu / steps, 3) if steps else None,
+          "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+          "rss_after_load_mib": round(rss_loaded, 1), "device": "cpu",
+          "dtype": str(lm.model.dtype).replace("torch.", ""), **_environment(torch.get_num_threads())})
+
+
+def world_finetuned(lm, world, people: list[str], epochs: int, lr: float, kind: str, batch_size: int = 8):
+    """SmolLM2 fine-tuned on the QA of ``people`` (cached in $OBLIVIATE_HOME)."""
+    from obliviate.data.world import qa_prompt
+    from obliviate.evals.attacks.relearn import finetune_copy
+    from obliviate.models.cache import cached
+    from obliviate.models.load import load_model, save_model
+
+    items = world.qa_items(people, kind)
+    pairs = [(qa_prompt(i.question), " " + i.answer) for i in items]
+    steps = epochs * -(-len(pairs) // batch_size)
+    key = {"base": lm.path, "world": world.config.fingerprint(), "people": people, "epochs": epochs,
+           "lr": lr, "batch_size": batch_size, "steps": steps}
+
+    def build(tmp: Path) -> None:
+        tuned = finetune_copy(lm, pairs, steps=steps, lr=lr, batch_size=batch_size, seed=0)
+        save_model(tuned, tuned.tokenizer, tmp / "model")
+
+    path, _ = cached(f"smollm2-world-{kind}", key, build)
+    return load_model(path / "model"), steps
+
+
+def run_scenario1(args) -> None:
+    """TOFU protocol on SmolLM2: fine-tune original (forget + retain people) and gold (retain
+    only) on the embedded world, unlearn the forget people, measure against gold."""
+    from obliviate.data.world import World, WorldConfig
+
+    env = _environment(args.threads)
+    world = World(WorldConfig(n_people=args.people))
+    people = world.split_people("forget10")
+    lm = load_smollm2()
+    start = time.perf_counter()
+    original, steps_o = world_finetuned(lm, world, people["forget"] + people["retain"], args.epochs,
+                                        args.finetune_lr, "original")
+    gold, steps_g = world_finetuned(lm, world, people["retain"], args.epochs, args.finetune_lr, "gold")
+    splits = world.splits("forget10")
+    sets = {k: splits[k] for k in ("forget", "retain", "holdout")}
+    emit({"bench": "smollm2_scenario1", "stage": "finetune", "people": args.people, "epochs": args.epochs,
+          "steps": {"original": steps_o, "gold": steps_g}, "seconds": round(time.perf_counter() - start, 1),
+          "original": measure(original, sets), "gold": measure(gold, sets), "base": measure(lm, sets), **env})
+    for method in args.methods.split(","):
+        options = dict(METHOD_DEFAULTS.get(method, {}))
+        unlearned, wall, cpu, per_step, steps = unlearn_timed(original, method, splits["forget"],
+                                                              splits["retain"], options)
+        row = {"bench": "smollm2_scenario1", "method": method, "options": options, "steps": steps,
+               "unlearn_s": round(wall, 1), **measure(unlearned, sets), "attacks": {}}
+        for scheme, fn in round_trips().items():
+            if scheme != "int4_per_channel":
+                row["attacks"][scheme] = {m: measure(fn(x), {"forget": splits["forget"]})["forget"]
+                                          for m, x in (("unlearned", unlearned), ("gold", gold))}
+        emit({**row, **env})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("part", choices=["quant", "scenario2", "throughput", "scenario1", "_step"])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--methods", default="npo,rmu,idk")
+    parser.add_argument("--world-items", type=int, default=0, help="world facts in the pool (0: all 117)")
+    parser.add_argument("--forget", type=int, default=16)
+    parser.add_argument("--retain", type=int, default=16)
+    parser.add_argument("--control", type=int, default=16)
+    parser.add_argument("--epochs", type=int, default=0, help="override the methods' epochs")
+    parser.add_argument("--lr", type=float, default=1e-5, help="quant: the NPO run's learning rate")
+    parser.add_argument("--lora", type=int, default=0, help="LoRA rank (0: full fine-tuning)")
+    parser.add_argument("--relearn-steps", type=int, default=8)
+    parser.add_argument("--relearn-lr", type=float, default=2e-5)
+    parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--method", default="npo")
+    parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--people", type=int, default=10)
+    parser.add_argument("--finetune-lr", type=float, default=5e-5)
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    os.environ.setdefault("OBLIVIATE_PROGRESS", "0")
+    if args.part == "quant" and not args.epochs:
+        args.epochs = 3
+    {"quant": run_quant, "scenario2": run_scenario2, "throughput": run_throughput,
+     "scenario1": run_scenario1, "_step": run_step}[args.part](args)
+
+
+if __name__ == "__main__":
+    main()
