@@ -5,15 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable
-
-import torch
+from typing import Any
 
 from obliviate import __version__
 from obliviate.api import evaluate, summarize, unlearn
 from obliviate.data.world import World, WorldConfig
-from obliviate.models.load import load_model
 from obliviate.files import directory_hash
+from obliviate.models.load import load_model
 from obliviate.models.tiny import TinyConfig, build_world_models
 from obliviate.report import write_report
 
@@ -36,19 +34,6 @@ def build_report(*, method: str, intention: str, forget_split: str, models: dict
     }
     report.update(extra or {})
     return report
-
-
-def _gold_baseline(splits: dict[str, list]) -> Callable[[Path], None]:
-    """Score gold's audit baseline into the audit cache as soon as gold is trained.
-
-    The original's phase 3 is still training then, so this runs on the core gold's run
-    has freed, and the audit later finds the baseline cached.
-    """
-    def score(path: Path) -> None:
-        from obliviate.audit import AuditConfig, attack_model_cached
-
-        attack_model_cached(load_model(path), splits["forget"], splits["retain"], AuditConfig())
-    return score
 
 
 def _audit(models: dict[str, Any], splits: dict[str, list]) -> dict[str, Any]:
@@ -75,7 +60,7 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
     start = time.perf_counter()
     world = World(world_config or WorldConfig())
     splits = world.splits(forget)
-    zoo = build_world_models(world, forget, tiny_config, on_gold=_gold_baseline(splits) if audit else None)
+    zoo = build_world_models(world, forget, tiny_config)
     timings.update({f"train_{k}": v for k, v in zoo.seconds.items()})
     out = Path(out)
     result = unlearn(zoo.original, splits["forget"], splits["retain"], method=method,

@@ -89,77 +89,86 @@ def _weights(path):
 
 
 @pytest.fixture
-def one_thread(monkeypatch):
-    """The caller runs one torch thread, where training takes two (an idle 2-core machine)."""
-    import obliviate.models.tiny as tiny
-
-    monkeypatch.setattr(tiny, "training_threads", lambda: 2)
+def one_thread():
+    """Small builds on one thread: quick on a busy machine (the weights do not depend on it)."""
     saved = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(saved)
 
 
-def test_original_forks_from_gold_run_and_rebuilds_from_the_cached_checkpoint(tmp_home, monkeypatch, one_thread):
-    from obliviate.models import worker
+def _all_weights(home):
+    return {p.name: _weights(p) for p in (home / "models").iterdir() if (p / "obliviate_cache.json").exists()}
 
+
+def _same(a, b):
+    """Equal bit for bit: two state dicts, or two {cache entry: state dict} maps."""
+    if isinstance(a, torch.Tensor):
+        return torch.equal(a, b)
+    return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+
+
+def test_original_forks_from_gold_run_and_rebuilds_exactly_from_either_point(tmp_home, one_thread):
     world = World(SMALL_WORLD)
-    # Gold trains in this process: its RNG state and thread count are left as found,
-    # and ``on_gold`` gets gold's path once, as soon as it is built. Phase 3 trains in
-    # the prestarted worker (on two or more cores), not in a new one.
-    spawned = []
-    spawn = worker.spawn
-    monkeypatch.setattr(worker, "spawn", lambda: spawned.append(1) or spawn())
-    worker.prestart()
-    threads, rng = torch.get_num_threads(), torch.get_rng_state()
-    built = []
-    first = build_world_models(world, "forget10", SMALL_TINY, on_gold=built.append)
-    assert not any(first.cached.values())
-    assert built == [first.gold]
-    assert torch.get_num_threads() == threads and torch.equal(torch.get_rng_state(), rng)
-    assert len(spawned) == (1 if (os.cpu_count() or 1) >= 2 else 0) and not worker._prestarted
+    # The caller's RNG state and thread count are left as found.
+    rng = torch.get_rng_state()
+    first = build_world_models(world, "forget10", SMALL_TINY)
+    assert first.cached == {"base": False, "gold": False, "original": False}
+    assert torch.get_num_threads() == 1 and torch.equal(torch.get_rng_state(), rng)
     forks = list((tmp_home / "models").glob("gold-fork-*"))
     assert len(forks) == 1
     fork, gold, original = _weights(forks[0]), _weights(first.gold), _weights(first.original)
-    assert any(not torch.equal(fork[k], gold[k]) for k in fork)        # an earlier point of gold's run
-    assert any(not torch.equal(fork[k], original[k]) for k in fork)
+    assert not _same(fork, gold)         # an earlier point of gold's run
+    assert not _same(fork, original)
+    built = _all_weights(tmp_home)
 
-    # Without the original, only phase 3 runs again, from the cached checkpoint: the
-    # same start and data give the same model up to thread-count rounding. Started
-    # from anywhere else (finished gold, the base) it would differ by orders more.
+    # Without the original, only phase 3 runs again, from the cached checkpoint, and
+    # gives the same weights bit for bit (phases are seeded, one process).
     import shutil
 
     shutil.rmtree(first.original)
     again = build_world_models(world, "forget10", SMALL_TINY)
     assert again.cached == {"base": True, "original": False, "gold": True}
-    rebuilt = _weights(again.original)
-    to_rebuilt = max(float((rebuilt[k] - original[k]).abs().max()) for k in original)
-    to_gold = max(float((gold[k] - original[k]).abs().max()) for k in original)
-    assert to_rebuilt <= 0.05 * to_gold, (to_rebuilt, to_gold)
+    assert _same(_weights(again.original), original)
 
-    # With every model cached, a prestarted worker is not needed: it is ended. The
-    # caller's thread count is still its own (a cached gold once left it at two).
-    worker.prestart()
-    waiting = list(worker._prestarted)
+    # Without the original and the checkpoint, gold's first epochs run again for it.
+    shutil.rmtree(again.original)
+    shutil.rmtree(forks[0])
+    third = build_world_models(world, "forget10", SMALL_TINY)
+    assert third.cached == {"base": True, "original": False, "gold": True}
+    assert _same(_all_weights(tmp_home), built)
     assert all(build_world_models(world, "forget10", SMALL_TINY).cached.values())
-    assert not worker._prestarted and all(p.poll() is not None for p in waiting)
-    assert torch.get_num_threads() == 1
 
 
-def test_failed_training_job_is_reported_by_name(tmp_home, world):
-    from dataclasses import asdict
+def test_a_build_interrupted_in_gold_keeps_what_was_finished_and_resumes_to_the_same_models(
+        tmp_path, monkeypatch, one_thread):
+    import obliviate.models.tiny as tiny
 
-    from obliviate.errors import ObliviateError
-    from obliviate.models.tiny import _run_jobs
+    world = World(SMALL_WORLD)
+    monkeypatch.setenv("OBLIVIATE_HOME", str(tmp_path / "whole"))
+    whole = build_world_models(world, "forget10", SMALL_TINY)
+    expected = _all_weights(tmp_path / "whole")
 
-    common = {"world_config": asdict(world.config), "config": SMALL_TINY.to_dict(), "base": str(tmp_home / "nope")}
-    jobs = [{**common, "kind": "gold", "key": {"k": 1}, "people": world.trained_people[:3], "label": "gold X",
-             "fork": {"epoch": 2, "key": {"k": 2}}},
-            {**common, "kind": "original", "key": {"k": 3}, "people": world.trained_people[:3],
-             "label": "original Y", "fork_of": 0}]
-    with pytest.raises(ObliviateError, match="gold X"):
-        _run_jobs(jobs)
-    assert not [p for p in tmp_home.glob("models/*") if (p / "obliviate_cache.json").exists()]   # nothing half-built kept
+    home = tmp_path / "interrupted"
+    monkeypatch.setenv("OBLIVIATE_HOME", str(home))
+    real = tiny.train_memorize
+
+    def stop_in_last_epoch(model, world, people, tokenizer, config, progress=None, *args):
+        def report(step, total, loss):
+            progress(step, total, loss)
+            if step == total - 1:     # gold's checkpoint (2 of 3 epochs) is written by now
+                raise KeyboardInterrupt
+        return real(model, world, people, tokenizer, config, report, *args)
+
+    monkeypatch.setattr(tiny, "train_memorize", stop_in_last_epoch)
+    with pytest.raises(KeyboardInterrupt):
+        build_world_models(world, "forget10", SMALL_TINY)
+    kept = sorted(p.name.rsplit("-", 1)[0] for p in (home / "models").iterdir())
+    assert kept == ["gold-fork", "reading-base"]      # finished ones only; no temp dir left
+    monkeypatch.setattr(tiny, "train_memorize", real)
+    resumed = build_world_models(world, "forget10", SMALL_TINY)
+    assert resumed.cached == {"base": True, "gold": False, "original": False}
+    assert _same(_all_weights(home), expected) and resumed.original.name == whole.original.name
 
 
 def test_labelled_loss_equals_the_models_own_loss_and_gradient(original, world):
@@ -214,3 +223,12 @@ def test_loading_never_changes_the_directory(zoo):
     before = directory_hash(zoo.original)
     load_model(zoo.original)
     assert directory_hash(zoo.original) == before
+
+
+def test_cached_kind_tells_the_worlds_own_models_from_other_directories(zoo, tmp_path):
+    from obliviate.models.cache import cached_kind
+
+    assert cached_kind(zoo.base) == "reading-base"
+    assert (cached_kind(zoo.original), cached_kind(zoo.gold)) == ("original", "gold")
+    (tmp_path / "obliviate_cache.json").write_text('["a list"]')
+    assert cached_kind(tmp_path) is None and cached_kind(tmp_path / "missing") is None
