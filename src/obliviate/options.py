@@ -138,7 +138,8 @@ def check_options(config_cls: type, overrides: dict[str, Any], method: str = "")
         tp = hints.get(key, fields[key].type)
         ok, converted = _accepts(tp, value)
         if not ok and isinstance(value, float) and math.isnan(value):
-            raise OptionError(f"option {key}=NaN of {who} must be a finite number")
+            raise OptionError(f"option {key}=NaN of {who} must be a finite number; "
+                              f"options: {describe_options(config_cls)}")
         if not ok:
             raise OptionError(f"option {key}={value!r} of {who} must be {_type_name(tp)}; "
                               f"options: {describe_options(config_cls)}")
