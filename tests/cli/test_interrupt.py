@@ -1,0 +1,50 @@
+"""Ctrl-C during training, in a real process: exit 130, what was interrupted, no partial output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+# The child is the real CLI; the only change is a progress bar that says on stderr when
+# the first optimizer step is done, so the signal lands during training, not during imports.
+CHILD = """
+import contextlib, sys
+import obliviate.api as api
+
+@contextlib.contextmanager
+def announcing_bar(description, total):
+    def update(*args, **kwargs):
+        print("STEP", flush=True, file=sys.stderr)
+    yield update
+
+api.progress_bar = announcing_bar
+from obliviate.cli import main
+main()
+"""
+
+
+def test_sigint_during_training_exits_130_and_writes_nothing(tmp_path, tiny_model, data_files):
+    forget, retain = data_files
+    out = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, "unlearn", "--model", str(tiny_model), "--forget", str(forget),
+         "--retain", str(retain), "--method", "ga", "-o", "epochs=100000", "--out", str(out)],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "OBLIVIATE_PROGRESS": "1", "OMP_NUM_THREADS": "1"})
+    deadline = time.time() + 240
+    line = ""
+    while time.time() < deadline and "STEP" not in line:
+        line = proc.stderr.readline()
+        if not line and proc.poll() is not None:
+            break
+    assert "STEP" in line, f"training never started: rc={proc.poll()}"
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (stdout, stderr[-2000:])
+    assert f"interrupted: unlearn --model {tiny_model}" in stderr
+    assert "Traceback" not in stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forget.jsonl", "retain.jsonl"]  # no staging dir
