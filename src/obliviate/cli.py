@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 import json
 import shlex
-import signal
 import sys
 import warnings
 from pathlib import Path
@@ -236,17 +235,15 @@ def _start(ctx: typer.Context,
 
 
 class Interrupted(BaseException):
-    """Raised by the CLI's SIGINT handler.
+    """What a command's KeyboardInterrupt becomes on its way out of the command.
 
-    A BaseException that is not KeyboardInterrupt, so neither typer/click (which turn
-    KeyboardInterrupt into an exit code of their own choosing) nor ``except Exception``
-    blocks stop it on its way to :func:`main`; ``finally`` blocks and context managers
-    (temporary directories) still run.
+    Ctrl-C raises KeyboardInterrupt as usual (Python's own SIGINT handler), so code
+    inside a command can react to it, e.g. the training loop saves a checkpoint to
+    resume from. :func:`_convert_interrupts` re-raises it as this BaseException, which
+    is not KeyboardInterrupt: click/typer, which turn KeyboardInterrupt into exit 1
+    ("Aborted!") or a silent 130 depending on their version, let it through to
+    :func:`main`; ``finally`` blocks and context managers (temporary directories) run.
     """
-
-
-def _on_sigint(signum, frame) -> None:
-    raise Interrupted()
 
 
 def _stderr():
@@ -275,11 +272,6 @@ def main(argv: list[str] | None = None) -> None:
     from rich.text import Text
 
     args = list(sys.argv[1:] if argv is None else argv)
-    previous = None
-    try:
-        previous = signal.signal(signal.SIGINT, _on_sigint)
-    except ValueError:  # not the main thread: leave signals alone
-        pass
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
@@ -290,9 +282,6 @@ def main(argv: list[str] | None = None) -> None:
     except (Interrupted, KeyboardInterrupt):
         _stderr().print(Text("interrupted: ", style="yellow") + Text(_command_words(args)))
         sys.exit(130)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
     sys.exit(0)  # typer exits itself in standalone mode; this is never reached in practice
 
 
