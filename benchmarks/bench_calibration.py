@@ -79,9 +79,9 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    from obliviate.audit import AuditConfig, AuditData, attack_model_cached, audit_outputs
-    from obliviate.calibration import (EXACT_SEEDS, SHIPPED, calibrate_delta, exact_models, max_abs_rho_draws,
-                                       save_calibration, user_calibration_path)
+    from obliviate.audit import AuditConfig, AuditData, attack_model_cached, audit_outputs, max_abs_rho_draws
+    from obliviate.calibration import (EXACT_SEEDS, SHIPPED, calibrate_delta, exact_models, save_calibration,
+                                       user_calibration_path)
     from obliviate.data.world import World, WorldConfig
     from obliviate.models.load import load_model
     from obliviate.models.tiny import build_world_models

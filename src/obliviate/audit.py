@@ -129,6 +129,8 @@ class AuditConfig:
             self.attacks = ("none", *self.attacks)
         if not 0.5 < self.confidence < 1:
             raise ObliviateError(f"confidence must lie in (0.5, 1), got {self.confidence}")
+        if self.delta is not None and self.calibration is not None:
+            raise ObliviateError("give delta or a calibration file, not both")
         if self.delta is not None and not 0 < self.delta < 1:
             raise ObliviateError(f"delta must lie in (0, 1), got {self.delta}")
         if self.bootstrap not in ("people_items", "people"):
@@ -138,8 +140,8 @@ class AuditConfig:
 
     def resolved_delta(self) -> tuple[float, dict]:
         """(delta, provenance): the configured delta, or the calibration's."""
-        if self.delta is not None and self.calibration is None:
-            return float(self.delta), {"source": "AuditConfig.delta (set by the caller)"}
+        if self.delta is not None:
+            return float(self.delta), {"source": "set by the caller (--delta / AuditConfig.delta)"}
         from obliviate.calibration import load_calibration
 
         record = load_calibration(self.calibration)
@@ -380,6 +382,18 @@ def simultaneous_critical(family: list[str], boots: dict[str, np.ndarray], out: 
     worst = np.max(np.stack(t), axis=0)
     worst = worst[np.isfinite(worst)]
     return float(np.quantile(worst, confidence)) if len(worst) else float("nan")
+
+
+def max_abs_rho_draws(data, config) -> np.ndarray:
+    """Per bootstrap draw, max over the *informative* attacks of |rho*| for one exact model
+    against the reference (``data``: an :class:`AuditData`); what delta is calibrated on
+    (:func:`obliviate.calibration.calibrate_delta`)."""
+    draws: dict[str, np.ndarray] = {}
+    rhos = residual_knowledge_all(data, config, draws)
+    family = [a for a in draws if rhos[a]["informative"]]
+    if not family:
+        raise ObliviateError("no informative attack to calibrate delta on")
+    return np.nanmax(np.abs(np.stack([draws[a] for a in family])), axis=0)
 
 
 def residual_knowledge(unlearned: AttackOutput, gold: AttackOutput, original: AttackOutput,

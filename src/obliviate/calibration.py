@@ -64,19 +64,6 @@ def exact_models(world, forget: str = "forget10", seeds: tuple[int, ...] = EXACT
     return out
 
 
-def max_abs_rho_draws(data, config) -> np.ndarray:
-    """Per bootstrap draw, max over the *informative* attacks of |rho*| for one exact model
-    against the reference (``data``: an :class:`obliviate.audit.AuditData`)."""
-    from obliviate.audit import residual_knowledge_all
-
-    draws: dict[str, np.ndarray] = {}
-    rhos = residual_knowledge_all(data, config, draws)
-    family = [a for a in draws if rhos[a]["informative"]]
-    if not family:
-        raise ObliviateError("no informative attack to calibrate delta on")
-    return np.nanmax(np.abs(np.stack([draws[a] for a in family])), axis=0)
-
-
 def calibrate_delta(max_abs_rho_draws: np.ndarray, quantile: float = 0.95) -> float:
     """delta: the ``quantile`` of max over attacks of |rho| across exact models and their
     hierarchical bootstrap draws (``max_abs_rho_draws``: any shape, NaN ignored)."""

@@ -96,7 +96,8 @@ def test_exact_models_are_never_falsely_labelled_at_a_delta_calibrated_on_other_
     """The audit's protocol on synthetic data: delta is the 95% quantile of max |rho*| over
     three exact models' bootstrap draws; thirty fresh exact models are then never called
     anything but removal or inconclusive, and most are removal."""
-    from obliviate.calibration import calibrate_delta, max_abs_rho_draws
+    from obliviate.audit import max_abs_rho_draws
+    from obliviate.calibration import calibrate_delta
 
     forget = synthetic_items(10, 6)
     rho = {a: 0.0 for a in ATTACKS}

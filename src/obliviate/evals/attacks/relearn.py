@@ -145,9 +145,9 @@ def relearn_retain_attack(lm: LanguageModel, forget: list[QAItem], retain: list[
 def relearn_tuned_attack(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem],
                          config: AttackConfig) -> AttackOutput:
     """Relearning with a small hyper-parameter search, so one fixed recipe does not
-    understate what fine-tuning recovers (the protocol of TamperBench / Che et al. 2025,
-    "Model tampering attacks enable more rigorous evaluations of LLM capabilities":
-    the strongest attack within a utility-loss budget).
+    understate what fine-tuning recovers (the protocol of TamperBench, "Systematically
+    stress-testing LLM safety under fine-tuning and tampering": a hyper-parameter search
+    per attack and model, the strongest attack reported with its utility).
 
     Every (lr, steps) of ``config.tuned_lrs x config.tuned_steps`` fine-tunes on one half
     of the forget people and is scored on the other; a configuration is admissible when
