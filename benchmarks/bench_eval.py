@@ -7,8 +7,8 @@ MCQ and generation accuracy). Three implementations on the same model and items:
 
 - ``batched``: obliviate (one padding-aware scoring pass per split over every distinct
   answer text, batched KV-cache generation that stops each row at EOS);
-- ``per_item``: the same definitions, one item at a time (scoring batch 1, generation
-  batch 1), as a reference-style loop does;
+- ``per_item``: the same definitions, one text at a time (scoring batch 1 without prompt
+  sharing, generation batch 1), as a reference-style loop does;
 - ``before`` (with ``--before REV``): the metric code of an older revision, for the
   before/after ratio (its definitions differ: 8 generated tokens, no EOS).
 
@@ -87,7 +87,7 @@ def main() -> None:
     def per_item():
         # Same definitions, batch size 1 everywhere (a reference-style loop).
         score, gen = scoring.score_completions, scoring.generate
-        metrics.score_completions = lambda *a, **k: score(*a, **{**k, "batch_size": 1})
+        metrics.score_completions = lambda *a, **k: score(*a, **{**k, "batch_size": 1, "share_prompts": False})
         metrics.generate = lambda *a, **k: gen(*a, **{**k, "batch_size": 1})
         try:
             return batched()
@@ -107,7 +107,8 @@ def main() -> None:
         row["before_rev"] = args.before
         row["before_s"] = _timed(lambda: {s: old.evaluate_split(lm, splits[s]) for s in SPLITS}, args.repeats)
     row["values"] = {s: {k: round(v, 4) for k, v in values[s].items()} for s in SPLITS}
-    row.update(machine=f"{platform.machine()}, {os.cpu_count()} cores", torch=torch.__version__,
+    row.update(machine=f"{platform.machine()}, {os.cpu_count()} cores", load_average=os.getloadavg()[0],
+               torch=torch.__version__,
                date=date.today().isoformat())
     print(json.dumps(row))
 
