@@ -21,8 +21,28 @@ RUN_OPTIONS = ["-o", "epochs=3", "-o", "lr=0.01", "--no-audit", "--retain-eval",
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """A real CLI process: only for the tests that kill it."""
     return subprocess.run([sys.executable, "-m", "obliviate", *args], capture_output=True, text=True,
                           env={**os.environ, "OBLIVIATE_PROGRESS": "0", **(env or {})}, timeout=300)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """The CLI in this process: ``cli(*args)`` -> CompletedProcess-like (returncode, stdout, stderr)."""
+    from obliviate.cli import main
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["obliviate", *map(str, args)])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+    return run
 
 
 def _new_ledger(root: Path, model: Path, retain: Path, requests: list[Path]) -> Ledger:
@@ -55,7 +75,7 @@ def _assert_consistent(ledger: Ledger, n: int) -> None:
     assert on_disk == sorted(Path(r.checkpoint).name for r in done)
 
 
-def test_duplicate_and_malformed_requests(tmp_path, random_model, retain_file, request_files, splits):
+def test_duplicate_and_malformed_requests(tmp_path, random_model, retain_file, request_files, splits, cli):
     ledger = _new_ledger(tmp_path / "L", random_model, retain_file, request_files[:1])
     with pytest.raises(LedgerError, match="this id was already added"):
         ledger.add(request_files[1], "r0001")
@@ -97,14 +117,14 @@ def test_duplicate_and_malformed_requests(tmp_path, random_model, retain_file, r
     with pytest.raises(LedgerError, match="pending, not done"):
         ledger.verify("r0001")
     # The CLI prints the error without a traceback and exits 2.
-    proc = _cli("ledger", "add", str(tmp_path / "L"), "--items", str(request_files[0]))
+    proc = cli("ledger", "add", str(tmp_path / "L"), "--items", str(request_files[0]))
     assert proc.returncode == 2 and "duplicate request" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_kill_and_resume_applies_each_request_once(tmp_path, random_model, retain_file, request_files):
-    # Reference: one uninterrupted run.
+def test_kill_and_resume_applies_each_request_once(tmp_path, random_model, retain_file, request_files, cli):
+    # Reference: one uninterrupted run (in this process; only the killed runs need their own).
     clean = _new_ledger(tmp_path / "clean", random_model, retain_file, request_files)
-    assert _cli("ledger", "run", str(clean.root), *RUN_OPTIONS).returncode == 0
+    assert cli("ledger", "run", str(clean.root), *RUN_OPTIONS).returncode == 0
     _assert_consistent(clean, len(request_files))
 
     ledger = _new_ledger(tmp_path / "L", random_model, retain_file, request_files)
@@ -132,7 +152,7 @@ def test_kill_and_resume_applies_each_request_once(tmp_path, random_model, retai
     assert orphan.is_dir(), "the fault fires after the checkpoint is saved"
 
     # 3. Resume: finishes the work; the orphan checkpoint is replaced, not trusted.
-    proc = _cli("ledger", "run", str(ledger.root), *RUN_OPTIONS)
+    proc = cli("ledger", "run", str(ledger.root), *RUN_OPTIONS)
     assert proc.returncode == 0, proc.stderr
     _assert_consistent(ledger, len(request_files))
     assert ledger.get(running.id).attempts >= 2
@@ -143,10 +163,10 @@ def test_kill_and_resume_applies_each_request_once(tmp_path, random_model, retai
     assert Ledger(ledger.root).run(LedgerRunConfig(audit=False)) == []
 
 
-def test_certificate_and_tampering(tmp_path, random_model, retain_file, request_files):
+def test_certificate_and_tampering(tmp_path, random_model, retain_file, request_files, cli):
     ledger = _new_ledger(tmp_path / "L", random_model, retain_file, request_files[:2])
     ledger.run(LedgerRunConfig(options={"epochs": 2}, audit=False, retain_eval=20))
-    proc = _cli("ledger", "certificate", str(ledger.root), "r0002", "--out", str(tmp_path / "cert.json"))
+    proc = cli("ledger", "certificate", str(ledger.root), "r0002", "--out", str(tmp_path / "cert.json"))
     assert proc.returncode == 0, proc.stderr
     cert = json.loads((tmp_path / "cert.json").read_text())
     first = ledger.get("r0001")
@@ -155,7 +175,7 @@ def test_certificate_and_tampering(tmp_path, random_model, retain_file, request_
     assert len(cert["item_hashes"]) == 3
     assert set(cert["metrics"]) >= {"forget_accuracy", "retain_accuracy", "forget_accuracy_all"}
     assert "verdict" in cert and (cert["verdict"] is not None or cert["verdict_reason"])
-    assert _cli("ledger", "verify", str(ledger.root), "r0002").returncode == 0
+    assert cli("ledger", "verify", str(ledger.root), "r0002").returncode == 0
     curves = ledger.status()["sequential"]
     assert curves["forget_accuracy"] == [first.metrics["forget_accuracy_all"], cert["metrics"]["forget_accuracy_all"]]
     # Changing one byte of the checkpoint's weights is caught by verify.
@@ -166,7 +186,7 @@ def test_certificate_and_tampering(tmp_path, random_model, retain_file, request_
     result = ledger.verify("r0002")
     assert not result["ok"]
     assert [c["name"] for c in result["checks"] if not c["ok"]] == ["model_after"]
-    proc = _cli("ledger", "verify", str(ledger.root), "r0002")
+    proc = cli("ledger", "verify", str(ledger.root), "r0002")
     assert proc.returncode == 1 and "MISMATCH" in proc.stdout
     # ...and the next run refuses to build on a modified model.
     ledger.add(request_files[2])
