@@ -1,4 +1,8 @@
-"""The command line: real subprocesses, clear errors without tracebacks, the demo report."""
+"""The command line: clear errors without tracebacks, the demo report.
+
+In-process (``obliviate.cli.main`` with ``sys.argv``) except the demo, which runs as
+the real console command once.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,27 @@ def run_cli(*args, **kwargs):
                           text=True, env=env, timeout=kwargs.get("timeout", 600))
 
 
-def test_methods_json_lists_registry():
-    proc = run_cli("methods", "--json")
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """``cli(*args)``: the CLI in this process, returning (returncode, stdout, stderr) like subprocess.run."""
+    from obliviate.cli import main
+
+    def run(*args) -> subprocess.CompletedProcess:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["obliviate", *map(str, args)])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+    return run
+
+
+def test_methods_json_lists_registry(cli):
+    proc = cli("methods", "--json")
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     names = {r["name"] for r in rows}
@@ -27,25 +50,25 @@ def test_methods_json_lists_registry():
     assert {r["intention"] for r in rows} <= {"removal", "suppression", "exact"}
 
 
-def test_missing_model_is_a_clear_error(tmp_path):
+def test_missing_model_is_a_clear_error(tmp_path, cli):
     forget = tmp_path / "f.jsonl"
     forget.write_text('{"question": "q?", "answer": "a"}\n')
-    proc = run_cli("unlearn", "--model", tmp_path / "nope", "--forget", forget, "--out", tmp_path / "run")
+    proc = cli("unlearn", "--model", tmp_path / "nope", "--forget", forget, "--out", tmp_path / "run")
     assert proc.returncode == 2
     assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_malformed_forget_file_is_a_clear_error(tmp_path, zoo):
+def test_malformed_forget_file_is_a_clear_error(tmp_path, zoo, cli):
     forget = tmp_path / "f.jsonl"
     forget.write_text('{"question": "q?", "answer": "a"}\n{"question": "q?"}\n')
-    proc = run_cli("unlearn", "--model", zoo.original, "--forget", forget, "--out", tmp_path / "run")
+    proc = cli("unlearn", "--model", zoo.original, "--forget", forget, "--out", tmp_path / "run")
     assert proc.returncode == 2
     assert "f.jsonl:2: missing required field 'answer'" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "run").exists()
 
 
-def test_world_export_writes_jsonl(tmp_path):
-    proc = run_cli("world", "export", "--out", tmp_path, "--people", 20)
+def test_world_export_writes_jsonl(tmp_path, cli):
+    proc = cli("world", "export", "--out", tmp_path, "--people", 20)
     assert proc.returncode == 0, proc.stderr
     lines = (tmp_path / "forget.jsonl").read_text().splitlines()
     assert lines and all("question" in json.loads(line) for line in lines)
