@@ -1,38 +1,36 @@
-"""Guard latency per request and guard-server throughput (bounded, local-only load test).
+"""The guard's block and false-positive rates per query kind, on one or more world seeds.
 
-Prints one JSON line per measurement:
-- ``guard_latency``: lexical, semantic and combined check of one prompt (median / p95 ms),
-  over forget and retain prompts of the embedded world;
-- ``guard_server``: requests/s of ``/v1/completions`` on 127.0.0.1 with a fixed number of
-  requests from a few client threads, stopped at a time limit. The served model is the
-  embedded world's tiny original when it is cached under $OBLIVIATE_HOME (``--model``
-  overrides), else a constant stand-in (reported as ``model: "stub"``).
+Prints one JSON line per world seed (``bench: guard_kinds``): the guard as the demo builds
+it (lexical + semantic when the encoder is installed, default threshold) on the forget10
+split, with
+- ``block``: forget query kinds of :mod:`obliviate.guard.evaluate` (direct, paraphrased,
+  in context, compositional, obfuscated, encoded, initial + last, separate turns);
+- ``false_positive``: retain, neighbor, retain people sharing a last / first name with a
+  forget person, by initial + last, across turns, holdout (no goal);
+- ``tuned`` / ``heldout`` / ``heldout2``: block rate per obfuscation kind of
+  :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and two
+  held-out sets (see docs/guard.md for which of the first set the guard was later changed for);
+- ``goal``: >= 0.99 block on every forget and tuned kind, <= 0.02 false positives on every
+  kind but holdout; whether the held-out kinds meet the block goal is reported apart.
+and one ``guard_latency`` line (lexical, semantic and combined check of one prompt).
 
-    python benchmarks/bench_guard.py [--requests 200] [--clients 4] [--time-limit 60]
+    python benchmarks/bench_guard.py [--seeds 0 1] [--no-semantic] [--markdown]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import threading
 import time
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
-from obliviate.data.world import World, qa_prompt
-from obliviate.guard import Guard, GuardConfig, GuardedModel
-from obliviate.guard.server import create_app
-
-
-class StubLM:
-    def generate(self, prompts, max_new_tokens=8):
-        return [" Oslo" for _ in prompts]
+from obliviate.data.world import World, WorldConfig, qa_prompt
+from obliviate.guard import Guard, GuardConfig
+from obliviate.guard.evaluate import (GOAL_BLOCK_RATE, GOAL_FALSE_POSITIVE_RATE, GOAL_FP_KINDS, evaluate_guard,
+                                      guard_queries, obfuscation_queries)
+from obliviate.guard.obfuscate import HELDOUT2_KINDS, HELDOUT_KINDS, TUNED_KINDS
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -63,83 +61,78 @@ def latency(guard: Guard, prompts: list[str]) -> dict[str, dict[str, float]]:
     return out
 
 
-def _load_lm(path: str | None):
-    from obliviate.models.load import load_model
+def kinds(seed: int, semantic: bool) -> dict:
+    world = World(WorldConfig(seed=seed))
+    splits = world.splits("forget10")
+    t = time.perf_counter()
+    guard = Guard.from_items(splits["forget"], splits["retain"], GuardConfig(semantic=semantic))
+    build_s = time.perf_counter() - t
+    t = time.perf_counter()
+    queries = guard_queries(splits["forget"], splits["retain"], world.compositional_items("forget10"),
+                            splits["holdout"], seed=seed)
+    main = evaluate_guard(guard, queries, thresholds=())
+    tuned = evaluate_guard(guard, obfuscation_queries(splits["forget"], TUNED_KINDS, seed), thresholds=())
+    heldout = evaluate_guard(guard, obfuscation_queries(splits["forget"], HELDOUT_KINDS, seed), thresholds=())
+    heldout2 = evaluate_guard(guard, obfuscation_queries(splits["forget"], HELDOUT2_KINDS, seed), thresholds=())
+    eval_s = time.perf_counter() - t
+    r4 = lambda d: {k: round(v, 4) for k, v in d.items()}  # noqa: E731
+    block_ok = all(v >= GOAL_BLOCK_RATE for v in [*main["block_rate"].values(), *tuned["block_rate"].values()])
+    fp_ok = all(main["false_positive_rate"][k] <= GOAL_FALSE_POSITIVE_RATE for k in GOAL_FP_KINDS
+                if k in main["false_positive_rate"])
+    return {
+        "bench": "guard_kinds", "world_seed": seed, "mode": guard.mode,
+        "threshold": guard.config.threshold if guard.semantic is not None else None,
+        "block": r4(main["block_rate"]), "false_positive": r4(main["false_positive_rate"]),
+        "tuned": r4(tuned["block_rate"]), "heldout": r4(heldout["block_rate"]),
+        "heldout2": r4(heldout2["block_rate"]),
+        "n_queries": {**main["n_queries"], "per_obfuscation_kind": next(iter(tuned["n_queries"].values()))},
+        "goal": {"met_on_tuned": bool(block_ok and fp_ok),
+                 "heldout_kinds_blocked": sum(v >= GOAL_BLOCK_RATE for v in heldout["block_rate"].values()),
+                 "heldout_kinds": len(heldout["block_rate"]),
+                 "heldout2_kinds_blocked": sum(v >= GOAL_BLOCK_RATE for v in heldout2["block_rate"].values()),
+                 "heldout2_kinds": len(heldout2["block_rate"])},
+        "missed_examples": {k: v[:1] for k, v in {**main["missed"], **tuned["missed"]}.items() if v},
+        "false_positive_examples": {k: [e["prompt"] for e in v[:2]] for k, v in main["false_positives"].items() if v},
+        "build_s": round(build_s, 2), "eval_s": round(eval_s, 2),
+        "_latency_inputs": [qa_prompt(i.question) for i in splits["forget"][:30]]
+                           + [qa_prompt(i.question) for i in splits["retain"][::16]],
+        "_guard": guard,
+    }
 
-    if path:
-        return load_model(path), path
-    home = os.environ.get("OBLIVIATE_HOME", os.path.expanduser("~/.cache/obliviate"))
-    models = os.path.join(home, "models")
-    cached = sorted(d for d in (os.listdir(models) if os.path.isdir(models) else []) if d.startswith("original-"))
-    if cached:
-        full = os.path.join(models, cached[0])
-        return load_model(full), full
-    return StubLM(), "stub"
 
-
-def throughput(guarded: GuardedModel, prompts: list[str], requests: int, clients: int,
-               time_limit: float) -> dict:
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(guarded), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}/v1/completions"
-    deadline = time.perf_counter() + time_limit
-
-    def one(i: int) -> tuple[float, bool] | None:
-        if time.perf_counter() > deadline:
-            return None
-        body = json.dumps({"prompt": prompts[i % len(prompts)], "max_tokens": 4}).encode()
-        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-        t = time.perf_counter()
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            blocked = json.loads(resp.read())["choices"][0]["finish_reason"] == "content_filter"
-        return time.perf_counter() - t, blocked
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = [r for r in pool.map(one, range(requests)) if r is not None]
-    elapsed = time.perf_counter() - start
-    server.should_exit = True
-    thread.join(timeout=10)
-    return {"requests_done": len(results), "seconds": round(elapsed, 3),
-            "requests_per_s": round(len(results) / elapsed, 2),
-            "blocked_share": round(sum(b for _, b in results) / max(len(results), 1), 3),
-            **_percentiles([r for r, _ in results])}
+def markdown(rows: list[dict]) -> str:
+    seeds = [r["world_seed"] for r in rows]
+    head = "| kind | " + " | ".join(f"seed {s}" for s in seeds) + " |\n| --- |" + " ---: |" * len(seeds)
+    lines = [head]
+    for section, label in (("block", "block"), ("tuned", "block (tuned obfuscation)"),
+                           ("heldout", "block (held-out set 1)"), ("heldout2", "block (held-out set 2)"),
+                           ("false_positive", "false positive")):
+        for k in rows[0][section]:
+            lines.append(f"| {label}: {k} | " + " | ".join(f"{r[section].get(k, float('nan')):.3f}" for r in rows)
+                         + " |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--model", default=None, help="Model dir to serve (default: cached tiny original).")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1], help="World seeds (0: the demo world).")
+    parser.add_argument("--no-semantic", action="store_true", help="Lexical matcher only.")
+    parser.add_argument("--markdown", action="store_true", help="Also print a markdown table.")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    world = World()
-    splits = world.splits("forget10")
-    forget_prompts = [qa_prompt(i.question) for i in splits["forget"]]
-    retain_prompts = [qa_prompt(i.question) for i in splits["retain"][::8]]
-    prompts = [p for pair in zip(forget_prompts, retain_prompts) for p in pair]
-    t = time.perf_counter()
-    guard = Guard.from_items(splits["forget"], splits["retain"], GuardConfig())
-    build_s = time.perf_counter() - t
-    print(json.dumps({"bench": "guard_latency", "mode": guard.mode, "prompts": len(prompts),
-                      "build_s": round(build_s, 3), "torch_threads": args.threads,
-                      **latency(guard, prompts)}), flush=True)
-    lm, model = _load_lm(args.model)
-    for mode, g in (("lexical", Guard.from_items(splits["forget"], splits["retain"], GuardConfig(semantic=False))),
-                    (guard.mode, guard)):
-        stats = throughput(GuardedModel(lm, g), prompts, args.requests, args.clients, args.time_limit)
-        print(json.dumps({"bench": "guard_server", "mode": mode, "model": model, "clients": args.clients,
-                          "requests": args.requests, "time_limit_s": args.time_limit, **stats}), flush=True)
+    rows = []
+    for seed in args.seeds:
+        row = kinds(seed, not args.no_semantic)
+        guard, prompts = row.pop("_guard"), row.pop("_latency_inputs")
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+        if seed == args.seeds[0]:
+            print(json.dumps({"bench": "guard_latency", "world_seed": seed, "mode": guard.mode,
+                              "prompts": len(prompts), "torch_threads": args.threads,
+                              **latency(guard, prompts)}), flush=True)
+    if args.markdown:
+        print(markdown(rows))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from obliviate.data.world import qa_prompt
 from obliviate.errors import ObliviateError
 from obliviate.guard.lexical import LexicalMatcher
 from obliviate.guard.normalize import skeleton, views
-from obliviate.guard.obfuscate import TUNED_KINDS, obfuscate
+from obliviate.guard.obfuscate import HELDOUT_KINDS, TUNED_KINDS, obfuscate
 
 
 def _item(entity: str, answer: str, attribute: str = "birth_city") -> QAItem:
@@ -80,9 +80,11 @@ def test_unknown_person_with_shared_last_name_passes(matcher):
     assert matcher.match("Where was Mx. Orme born?") is not None
 
 
-@pytest.mark.parametrize("kind", TUNED_KINDS)
+@pytest.mark.parametrize("kind", [*TUNED_KINDS, *HELDOUT_KINDS])
 def test_every_tuned_obfuscation_is_undone(matcher, kind):
-    """Character-level transforms and encodings a model can read (base64, hex, rot13, ...)."""
+    """Character-level transforms and encodings a model can read (base64, hex, rot13, ...),
+    and the first held-out set, which the guard was changed for after it was measured
+    (docs/guard.md); the second held-out set is measured by benchmarks/bench_guard.py only."""
     for seed in range(3):
         question = "Which prize did Alara Orme win?"
         text = qa_prompt(obfuscate(question, "Alara Orme", kind, seed))

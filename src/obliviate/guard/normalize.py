@@ -57,10 +57,34 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f]")
 
 
 def strip_invisible(text: str) -> str:
-    """Drop zero-width and other format characters (Unicode category Cf) and controls."""
+    """Drop zero-width and other format characters (Unicode category Cf) and controls.
+
+    Tag characters (U+E0020..U+E007E), invisible copies of ASCII, are read as the ASCII
+    they copy first: a model reads them, so "invisible" text is still text.
+    """
     if not text.isascii():
+        text = "".join(chr(ord(ch) - 0xE0000) if 0xE0020 <= ord(ch) <= 0xE007E else ch for ch in text)
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return _CONTROL.sub("", text)
+
+
+# A character whose Unicode name says it is a Latin letter in some style (small capital,
+# turned, regional indicator, negative squared, ...) reads as that letter. Greek and
+# Cyrillic are left to the look-alike tables: their letters are letters of their own.
+_LETTER_NAME = re.compile(r"^(?:LATIN|REGIONAL INDICATOR SYMBOL|NEGATIVE|SQUARED|CIRCLED|PARENTHESIZED|"
+                          r"MODIFIER|SUPERSCRIPT|SUBSCRIPT|MATHEMATICAL|FULLWIDTH|TAG)\b.*\bLETTER "
+                          r"(?:[A-Z]+ )*([A-Z])(?: WITH .*)?$")
+# Braille (grade 1): a script a model reads letter for letter.
+BRAILLE = dict(zip("⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵", "abcdefghijklmnopqrstuvwxyz"))
+
+
+def _letter_by_name(ch: str) -> str:
+    if ch in BRAILLE:
+        return BRAILLE[ch]
+    if ch.isascii():
+        return ch
+    m = _LETTER_NAME.match(unicodedata.name(ch, ""))
+    return m.group(1).lower() if m else ch
 
 
 _UPPER = str.maketrans(UPPER_HOMOGLYPHS)
@@ -80,7 +104,10 @@ def fold(text: str) -> str:
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
         text = text.translate(_UPPER)
     text = text.casefold()
-    return text if text.isascii() else text.translate(_LOWER)
+    if text.isascii():
+        return text
+    text = text.translate(_LOWER)
+    return text if text.isascii() else "".join(map(_letter_by_name, text))
 
 
 def _skeleton_folded(text: str, all_symbols: bool = False) -> str:
@@ -327,6 +354,13 @@ class ShiftIndex:
         for w in {w.lower() for w in words if len(w) >= 2 and w.isascii() and w.isalpha()}:
             self.index.setdefault(_signature(w), set()).add(w)
 
+    def is_known(self, word: str) -> bool:
+        return word in self.index.get(_signature(word), ())
+
+    def known_words(self, text: str) -> int:
+        """How many distinct words of ``text`` are known words."""
+        return sum(self.is_known(w) for w in {w.lower() for w in _WORD.findall(text) if len(w) >= 2})
+
     def shifts(self, text: str, min_hits: int = 2) -> list[int]:
         votes: dict[int, int] = {}
         for word in {w.lower() for w in _WORD.findall(text) if len(w) >= 2}:
@@ -348,6 +382,84 @@ def _unescape(m: re.Match) -> str:
         return chr(int(body, 8))
     except (KeyError, ValueError):
         return m.group(0)
+
+
+_B32_RUN = re.compile(r"(?<![A-Za-z0-9])[A-Z2-7]{8,}={0,6}")
+_B85_RUN = re.compile(r"\S{10,}")
+_QP = re.compile(r"(?:=[0-9A-F]{2}){3,}")
+_QUOTED = re.compile(r"'([^'\n]{1,40})'|\"([^\"\n]{1,40})\"")
+# Upside-down text: the look-alike of each letter turned by 180 degrees, read backwards.
+UNFLIP = dict(zip("ɐqɔpǝɟƃɥᴉɾʞlɯuodbɹsʇnʌʍxʎz∀ꓭƆꓷƎℲ⅁HIſꓘ˥WNOԀΌꓤS⊥∩ΛMX⅄Z",
+                  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+_FLIPPED = re.compile("[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ∀ꓭƆꓷƎℲ⅁ſꓘ˥ԀΌꓤ⊥∩Λ⅄]")
+
+
+# Greek lower-case letters that look like one Latin letter while their capitals look like
+# another ("ν" like v, "Ν" like N): read also as the capital's look-alike.
+CASE_PARTNER = str.maketrans({"ν": "n", "η": "h", "υ": "y", "μ": "m"})
+_CASE_PARTNER_CHARS = re.compile("[νηυμ]")
+
+
+def _codec_run(text: str, m: re.Match, decode) -> str | None:
+    decoded = decode(m.group(0))
+    return text[:m.start()] + decoded + text[m.end():] if decoded else None
+
+
+def _b32(run: str) -> str | None:
+    body = run.rstrip("=")
+    for alt in (False, True):
+        try:
+            data = (_base64.b32hexdecode if alt else _base64.b32decode)(body + "=" * (-len(body) % 8))
+        except (ValueError, _binascii.Error):
+            continue
+        text = _bytes_text(data)
+        if text:
+            return text
+    return None
+
+
+def _b85(run: str) -> str | None:
+    for decode in (_base64.a85decode, _base64.b85decode):
+        try:
+            text = _bytes_text(decode(run.strip("<~>")))
+        except (ValueError, _binascii.Error):
+            continue
+        if text and sum(c.isalpha() for c in text) >= 0.6 * len(text.replace(" ", "")):
+            return text
+    return None
+
+
+def _atbash(text: str) -> str:
+    return "".join(chr(219 - ord(c)) if "a" <= c <= "z" else chr(155 - ord(c)) if "A" <= c <= "Z" else c
+                   for c in text)
+
+
+def _rot47(text: str) -> str:
+    return "".join(chr(33 + (ord(c) - 33 + 47) % 94) if "!" <= c <= "~" else c for c in text)
+
+
+def _letter_games(text: str, shifts: "ShiftIndex | None") -> str:
+    """Words written with a letter game a model undoes: every letter doubled ("PPaarr"),
+    a filler letter after each ("Pxaxrx"), Pig Latin ("arrinPay", when it gives a known word)."""
+    out = []
+    for word in text.split():
+        core = word.strip(".,;:!?()'\"")
+        letters = core.lower()
+        new = core
+        if len(core) >= 4 and core.isalpha():
+            if len(core) % 2 == 0 and letters[0::2] == letters[1::2]:
+                new = core[0::2]
+            elif len(set(letters[1::2])) == 1 and len(core) >= 6:
+                new = core[0::2]
+            elif letters.endswith("ay") and shifts is not None:
+                base = letters[:-2]
+                for k in range(0, 4):  # "alaraay": a vowel-initial word moved nothing
+                    cand = base[-k:] + base[:-k] if k else base
+                    if shifts.is_known(cand):
+                        new = cand
+                        break
+        out.append(word.replace(core, new) if core else word)
+    return " ".join(out)
 
 
 def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
@@ -382,11 +494,30 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
             add(text[:m.start()] + decoded + text[m.end():])
     for spelled in _spelled(text):
         add(f"{text}\n{spelled}")
+    for m in _B32_RUN.finditer(text):
+        add(_codec_run(text, m, _b32))
+    for m in _B85_RUN.finditer(text):
+        add(_codec_run(text, m, _b85))
+    if _QP.search(text):
+        add(_QP.sub(lambda m: bytes.fromhex(m.group(0).replace("=", "")).decode("utf-8", "replace"), text))
+    pieces = _QUOTED.findall(text)
+    if len(pieces) >= 2:  # "Let A = 'Par' and B = 'rin Frost'": the pieces, joined
+        add(f"{text}\n" + "".join(a or b for a, b in pieces))
     # Letter-order and letter-substitution readings of the whole text.
     add(text[::-1])
     add(" ".join(w[::-1] for w in text.split()))
-    for k in (shifts.shifts(text) if shifts is not None else ()):
-        add(_shift(text, k))
+    if _CASE_PARTNER_CHARS.search(text):
+        add(text.translate(CASE_PARTNER))
+    if _FLIPPED.search(text):
+        add("".join(UNFLIP.get(c, c) for c in reversed(text)))
+    add(_letter_games(text, shifts))
+    if shifts is not None:
+        for k in shifts.shifts(text):
+            add(_shift(text, k))
+        for cipher in (_atbash, _rot47):
+            candidate = cipher(text)
+            if shifts.known_words(candidate) >= 2:
+                add(candidate)
     return out
 
 
