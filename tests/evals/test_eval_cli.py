@@ -88,3 +88,43 @@ def test_eval_bad_input_exits_2_and_writes_nothing(monkeypatch, zoo, tmp_path):
     assert run_main(monkeypatch, "eval", "--model", zoo.original, "--benchmark", "tofu", "--data", TOFU_QA,
                     "--forget-split", "forget01", "--prompt-format", "chat", "--out", out) == 2
     assert not out.exists() or not any(out.iterdir())
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
+
+
+def test_muse_eval_on_files_in_muse_bench_layout(zoo, tmp_path):
+    import shutil
+
+    from obliviate.evals.benchmark import run_benchmark
+    from obliviate.evals.muse import privleak
+
+    data = tmp_path / "news"
+    for sub, src in (("verbmem/forget.json", "muse_verbmem_forget.json"),
+                     ("knowmem/forget_qa.json", "muse_knowmem_forget_qa.json"),
+                     ("privleak/forget.json", "muse_privleak_forget.json"),
+                     ("privleak/holdout.jsonl", "muse_raw_holdout.jsonl")):
+        (data / sub).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(FIXTURES / src, data / sub)
+    report = run_benchmark("muse", zoo.original, data, tmp_path / "out", max_new_tokens=4,
+                           options={"privleak_retrained_auc": 0.5})
+    agg = report["aggregates"]
+    assert set(agg["mia_auc"]) == {"loss", "zlib", "min_k", "min_k_plus_plus"}
+    assert agg["privleak"] == pytest.approx(privleak(agg["mia_auc"]["min_k"], 0.5))
+    assert agg["privleak_auc_min_k_40"] == agg["mia_auc"]["min_k"]
+    assert 0 <= agg["verbmem_f"] <= 1 and "knowmem_f" in agg and "knowmem_r" not in agg
+    assert any("icl" in n for n in report["notes"])
+    saved = json.loads((tmp_path / "out" / "eval.json").read_text())
+    assert saved["aggregates"]["privleak"] == pytest.approx(agg["privleak"])
+
+
+def test_wmdp_eval_accuracy_is_size_weighted_over_files(zoo, tmp_path):
+    from obliviate.evals.benchmark import run_benchmark
+
+    report = run_benchmark("wmdp", zoo.original, FIXTURES, tmp_path / "out")
+    splits = report["splits"]
+    assert {k: v["items"] for k, v in splits.items()} == {"bio": 2, "cyber": 1}
+    agg = report["aggregates"]
+    credit = [r["credit"] for s in splits.values() for r in s["per_item"]]
+    assert agg["accuracy"] == pytest.approx(np.mean(credit))
+    assert agg["accuracy_bio"] == pytest.approx(np.mean([r["credit"] for r in splits["bio"]["per_item"]]))
