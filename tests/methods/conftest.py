@@ -1,8 +1,8 @@
-"""Shared fixtures of the method tests: reference metrics of the original and gold models.
+"""Shared fixtures of the method tests: reference metrics and each method's default run.
 
-The acceptance criteria of every method (issue 4) compare an unlearned model with
-the original and the gold (retrained) model on the forget set and on a fixed retain
-sample (every 4th retain item) to keep each test quick.
+Every method is run once per session with its defaults on forget10 and a fixed retain
+sample (every 5th retain item: all six attributes), through :func:`obliviate.api.unlearn`
+with a run directory; the acceptance test and the method-specific tests share that run.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from obliviate.api import unlearn
 from obliviate.evals.metrics import generation_accuracy, mcq_accuracy
 
 
@@ -35,23 +36,29 @@ def baseline(original, gold, splits, retain_sample) -> Baseline:
     )
 
 
-def assert_removed(lm, baseline: Baseline, splits, retain_sample, margin: float = 0.15) -> dict:
-    """Removal/exact acceptance: forget MCQ <= gold + margin, retain MCQ >= 0.85 x original."""
-    forget = mcq_accuracy(lm, splits["forget"])
-    retain = mcq_accuracy(lm, retain_sample)
-    assert forget <= baseline.gold_forget_mcq + margin, (
-        f"forget MCQ {forget:.3f} > gold {baseline.gold_forget_mcq:.3f} + {margin}")
-    assert retain >= 0.85 * baseline.original_retain_mcq, (
-        f"retain MCQ {retain:.3f} < 0.85 x original {baseline.original_retain_mcq:.3f}")
-    return {"forget_mcq": forget, "retain_mcq": retain}
+def run_options(name: str, zoo) -> dict:
+    """Options of a method's default run beyond its config defaults.
+
+    The exact methods train from the reading base (which never saw a world person) on
+    the retain sample only, so they need more epochs than the default to memorize it.
+    """
+    if name == "retrain":
+        return {"base_model": str(zoo.base), "epochs": 80}
+    if name == "sisa":
+        return {"base_model": str(zoo.base), "epochs": 80, "shards": 2}
+    return {}
 
 
-def assert_suppressed(lm, baseline: Baseline, splits, retain_sample, margin: float = 0.15) -> dict:
-    """Suppression acceptance: forget generation accuracy <= gold + margin, retain kept."""
-    forget = generation_accuracy(lm, splits["forget"])
-    retain = mcq_accuracy(lm, retain_sample)
-    assert forget <= baseline.gold_forget_gen + margin, (
-        f"forget generation accuracy {forget:.3f} > gold {baseline.gold_forget_gen:.3f} + {margin}")
-    assert retain >= 0.85 * baseline.original_retain_mcq, (
-        f"retain MCQ {retain:.3f} < 0.85 x original {baseline.original_retain_mcq:.3f}")
-    return {"forget_gen": forget, "retain_mcq": retain}
+@pytest.fixture(scope="session")
+def unlearned(zoo, splits, retain_sample, tmp_path_factory):
+    """``unlearned(name)``: the :class:`UnlearnResult` of the method's default run (``run_dir`` set)."""
+    runs = {}
+
+    def get(name: str):
+        if name not in runs:
+            out = tmp_path_factory.mktemp(name) / "run"
+            runs[name] = unlearn(zoo.original, splits["forget"], retain_sample, method=name, seed=0, out=out,
+                                 **run_options(name, zoo))
+        return runs[name]
+
+    return get

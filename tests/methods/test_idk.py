@@ -1,28 +1,8 @@
-"""idk: IdK refusal tuning meets the acceptance criteria of its intention on the tiny world."""
+"""idk: the model answers forget questions with the refusal it was tuned on."""
 
 from __future__ import annotations
 
-import pytest
-from conftest import assert_suppressed
 
-from obliviate.api import unlearn
-from obliviate.methods import get_method
-from obliviate.files import directory_hash
-
-
-@pytest.fixture(scope="module")
-def result(zoo, splits, retain_sample):
-    before = directory_hash(zoo.original)
-    out = unlearn(zoo.original, splits["forget"], retain_sample, method="idk", seed=0)
-    assert directory_hash(zoo.original) == before, "the original model directory was modified"
-    return out
-
-
-def test_acceptance(result, baseline, splits, retain_sample):
-    assert result.intention == get_method("idk").intention.value
-    assert_suppressed(result.model, baseline, splits, retain_sample)
-
-
-def test_refuses_on_forget_questions(result, splits):
-    answers = result.model.generate([f"Question: {i.question}\nAnswer:" for i in splits["forget"][:10]])
+def test_refuses_on_forget_questions(unlearned, splits):
+    answers = unlearned("idk").model.generate([f"Question: {i.question}\nAnswer:" for i in splits["forget"][:10]])
     assert sum("know" in a for a in answers) >= 8, answers

@@ -1,40 +1,22 @@
-"""rmu: RMU meets the acceptance criteria of its intention on the tiny world."""
+"""rmu: only forget-specific tokens are misdirected; generation drops with the MCQ."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import assert_removed
 
 from obliviate.api import unlearn
-from obliviate.methods import get_method
-from obliviate.files import directory_hash
 
 
-@pytest.fixture(scope="module")
-def result(zoo, splits, retain_sample):
-    before = directory_hash(zoo.original)
-    out = unlearn(zoo.original, splits["forget"], retain_sample, method="rmu", seed=0)
-    assert directory_hash(zoo.original) == before, "the original model directory was modified"
-    return out
+def test_forget_generation_drops_too(unlearned, baseline, splits):
+    from obliviate.evals.metrics import generation_accuracy
 
-
-def test_acceptance(result, baseline, splits, retain_sample):
-    assert result.intention == get_method("rmu").intention.value
-    assert_removed(result.model, baseline, splits, retain_sample)
-
-
-def test_moves_forget_more_than_retain(result, baseline, splits, retain_sample):
-    from obliviate.evals.metrics import generation_accuracy, mcq_accuracy
-
-    assert generation_accuracy(result.model, splits["forget"]) <= baseline.gold_forget_gen + 0.15
-    assert mcq_accuracy(result.model, retain_sample) >= 0.85 * baseline.original_retain_mcq
+    assert generation_accuracy(unlearned("rmu").model, splits["forget"]) <= baseline.gold_forget_gen + 0.15
 
 
 def test_only_forget_specific_tokens_are_misdirected(original, splits):
     """The forget term skips every token whose causal prefix a retain sequence shares."""
     from obliviate.methods.rmu import RMU, token_prefixes
-    from obliviate.methods.trainer import qa_pairs
-    from obliviate.training import collate, encode_pairs
+    from obliviate.training import collate, encode_pairs, qa_pairs
 
     method = RMU()
     method.shared_prefixes = token_prefixes(original.tokenizer, splits["retain"])

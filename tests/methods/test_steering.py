@@ -7,26 +7,23 @@ import dataclasses
 import numpy as np
 import pytest
 import torch
-from conftest import assert_suppressed
 
 from obliviate.api import unlearn
 from obliviate.errors import ObliviateError
 from obliviate.evals.metrics import mcq_accuracy, option_scores
-from obliviate.models.load import LanguageModel, load_model
+from obliviate.models.load import load_model
 
 
 @pytest.fixture(scope="module")
-def steered(zoo, splits, retain_sample, tmp_path_factory):
-    out = tmp_path_factory.mktemp("steering") / "run"
-    return unlearn(zoo.original, splits["forget"], retain_sample, method="steering", out=out), out
+def steered(unlearned):
+    result = unlearned("steering")
+    return result, result.run_dir
 
 
-def test_suppresses_forget_generation_and_keeps_retain(steered, baseline, splits, retain_sample):
-    result, _ = steered
-    assert result.intention == "suppression"
-    assert_suppressed(result.model, baseline, splits, retain_sample)
-    # The forget multiple choice drops too, so the direct-question audit sees no knowledge.
-    assert mcq_accuracy(result.model, splits["forget"]) <= baseline.gold_forget_mcq + 0.15
+def test_forget_multiple_choice_drops_too(steered, baseline, splits):
+    # Generation is the suppression bound (test_acceptance); the MCQ drops as well, so the
+    # direct-question audit sees no knowledge.
+    assert mcq_accuracy(steered[0].model, splits["forget"]) <= baseline.gold_forget_mcq + 0.15
 
 
 def test_weights_untouched_so_knowledge_is_still_there(steered, original, baseline, splits):
@@ -55,4 +52,3 @@ def test_bad_inputs(original, splits, retain_sample):
         unlearn(original, forget, [], method="steering")
     with pytest.raises(ObliviateError, match="layer"):
         unlearn(original, forget, retain_sample, method="steering", layer=99)
-    assert isinstance(original, LanguageModel)

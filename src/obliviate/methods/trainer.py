@@ -56,7 +56,6 @@ class TrainingContext:
     retain_items: list[QAItem]          # the retain set (empty when the method ignores it)
     reference: torch.nn.Module | None   # frozen copy of the model before any update, if asked for
     forget_batches: list[dict[str, torch.Tensor]] = field(default_factory=list)  # on the model's device
-    steps: int = 0                      # optimizer steps of the run
 
 
 def _loader(examples: list, batch_size: int, pad_id: int, seed: int,
@@ -116,11 +115,12 @@ def checkpoint_for(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem]
     """The checkpoint directory of an unlearning run, keyed by everything that determines its result.
 
     The key hashes the model's weights and vocabulary, the forget and retain items, the
-    method, its config and the number of processes, so a checkpoint is resumed only by
-    the same run: under ``$OBLIVIATE_HOME/checkpoints/unlearn-KEY``.
+    method, its config, the number of processes and obliviate's version, so a checkpoint
+    is resumed only by the same run: under ``$OBLIVIATE_HOME/checkpoints/unlearn-KEY``.
     """
     from accelerate import PartialState
 
+    from obliviate import __version__
     from obliviate.models.cache import obliviate_home
 
     digest = hashlib.sha256()
@@ -130,7 +130,8 @@ def checkpoint_for(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem]
     digest.update(json.dumps(sorted(lm.tokenizer.get_vocab().items())).encode())
     parts = {"method": method, "config": dataclasses.asdict(config),
              "forget": [dataclasses.asdict(i) for i in forget], "retain": [dataclasses.asdict(i) for i in retain],
-             "processes": PartialState().num_processes, "prompt_prefix": lm.prompt_prefix}
+             "processes": PartialState().num_processes, "prompt_prefix": lm.prompt_prefix,
+             "obliviate": __version__}
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
     key = digest.hexdigest()[:20]
     return Checkpoint(obliviate_home() / "checkpoints" / f"unlearn-{key}", every_steps=every_steps,
@@ -185,8 +186,7 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
     ctx = TrainingContext(tokenizer=tok, retain_items=retain,
                           reference=frozen_copy(model) if wants_reference else None,
                           forget_batches=[{k: v.to(device) for k, v in b.items()}
-                                          for b in _loader(forget_examples, cfg.batch_size, pad, cfg.seed)],
-                          steps=steps)
+                                          for b in _loader(forget_examples, cfg.batch_size, pad, cfg.seed)])
     method.prepare(model, ctx)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=cfg.lr, weight_decay=0.0)

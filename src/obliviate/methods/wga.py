@@ -20,7 +20,7 @@ from obliviate.training import IGNORE
 
 @dataclass
 class WGAConfig(GradientConfig):
-    beta: float = 1.0            # exponent of the token-probability weight (0: plain GA)
+    beta: float = 0.5            # exponent of the token-probability weight (0: plain GA)
     lr: float = 4e-4
     epochs: int = 10
 
