@@ -41,15 +41,25 @@ class Encoded:
 
 def encode_pairs(tokenizer, pairs: list[tuple[str, str]], max_length: int = 256,
                  add_eos: bool = True) -> list[Encoded]:
-    """Token ids with labels only on the completion (prompt tokens are ``IGNORE``)."""
+    """Token ids with labels only on the completion (prompt tokens are ``IGNORE``).
+
+    A pair longer than ``max_length`` never loses its question: the completion's end is
+    cut (and gets no EOS, since the answer does not end there); only a prompt longer
+    than its share (all but ``min(len(completion), max_length // 2)`` tokens) is cut, at
+    its start, keeping the question that ends it.
+    """
     bos = [tokenizer.bos_token_id] if tokenizer.bos_token_id is not None else []
     eos = [tokenizer.eos_token_id] if add_eos and tokenizer.eos_token_id is not None else []
     prompts = tokenizer([p for p, _ in pairs], add_special_tokens=False)["input_ids"]
     completions = tokenizer([c for _, c in pairs], add_special_tokens=False)["input_ids"]
     out = []
+    room = max_length - len(bos)
     for p, c in zip(prompts, completions):
-        ids = (bos + p + c + eos)[-max_length:]
-        n_prompt = max(0, len(ids) - len(c) - len(eos))
+        full = c + eos
+        keep = min(len(p), room - min(len(full), max_length // 2))
+        prompt = p[len(p) - keep:]
+        ids = bos + prompt + full[:room - keep]
+        n_prompt = len(bos) + keep
         labels = [IGNORE] * n_prompt + ids[n_prompt:]
         out.append(Encoded(ids, labels))
     return out
