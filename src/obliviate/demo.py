@@ -64,7 +64,7 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
     timings.update({f"train_{k}": v for k, v in zoo.seconds.items()})
     out = Path(out)
     result = unlearn(zoo.original, splits["forget"], splits["retain"], method=method,
-                     out=out / "unlearned", **(method_config or {}))
+                     out=out / "unlearned", overwrite=True, **(method_config or {}))  # the demo's own run dir
     timings["unlearn"] = result.seconds
     t0 = time.perf_counter()
     models = {"original": load_model(zoo.original), "unlearned": result.model, "gold": load_model(zoo.gold)}
