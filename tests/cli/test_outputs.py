@@ -168,3 +168,16 @@ def test_ledger_outputs_never_touch_the_model_or_the_ledger(cli, tmp_path, tiny_
     # A request that repeats retain items contradicts the ledger's retain set.
     r = cli("ledger", "add", ledger, "--items", retain)
     assert r.code == 2 and "the ledger's retain set hold the same items" in r.err
+
+
+def test_report_and_ununlearn_never_write_into_a_model(cli, tmp_path, chain_run, tree):
+    model = chain_run / "model"
+    (chain_run / "report.json").write_text("{}")
+    (chain_run / "report.html").symlink_to(model / "config.json")
+    before = tree(model)
+    r = cli("report", chain_run)
+    assert r.code == 2 and "input model" in r.err and tree(model) == before
+    (chain_run / "report.html").unlink()
+    # ununlearn writes RUN/ununlearning.json: a --gold that holds RUN would be modified by it.
+    r = cli("ununlearn", chain_run, "--gold", chain_run)
+    assert r.code == 2 and "the input gold model" in r.err and not (chain_run / "ununlearning.json").exists()
