@@ -25,10 +25,13 @@ intervals are joint. Two kinds of interval are reported per attack:
   (every attack must pass), which needs no multiplicity correction (Berger 1982).
 
 An attack is *informative* when the bootstrap (1 - alpha) lower bound of its ceiling
-O_a - G_a is at least ``min_ceiling`` (0.15): the original must stand clearly above the
-reference under the attack for rho to mean anything. Others are reported with their
-ceiling and flagged, and decide nothing (on the tiny models paraphrase and jailbreak
-prompts lose most of the original's own knowledge: ceilings 0.16 and 0.20).
+O_a - G_a is at least ``min_ceiling`` (0.25): the original must stand clearly above the
+reference under the attack for rho to mean anything: at 60 items a ceiling of 0.2
+multiplies the noise of U_a - G_a by five (jailbreak: simultaneous interval [-0.55, 0.89]
+on the steering model), and the noisiest informative attack sets delta. Others are
+reported with their ceiling and flagged, and decide nothing (on the tiny models
+paraphrase and jailbreak prompts lose most of the original's own knowledge: ceilings
+0.16 and 0.20).
 
 Verdict (alpha = 1 - ``confidence``; ``suppression_threshold`` s = 0.3; the equivalence
 margin delta is calibrated on independent exact models, :mod:`obliviate.calibration`),
@@ -118,7 +121,7 @@ class AuditConfig:
     # (1 - alpha) lower bound on the ceiling is below ``min_ceiling`` is uninformative (it
     # cannot reveal anything on this model).
     min_gap: float = 0.05
-    min_ceiling: float = 0.15
+    min_ceiling: float = 0.25
     attack: AttackConfig = field(default_factory=AttackConfig)
 
     def __post_init__(self) -> None:
