@@ -101,9 +101,15 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
 
 
 def _input_paths(model: Any, forget: Any, retain: Any) -> list[tuple[str, Any]]:
-    """The inputs given as paths, labelled as the CLI names them (for :func:`check_outputs`)."""
-    return [(label, value) for label, value in (("--model", model), ("--forget", forget), ("--retain", retain))
-            if isinstance(value, (str, Path))]
+    """The inputs given as paths, labelled as the CLI names them (for :func:`check_outputs`).
+
+    A :class:`LanguageModel` loaded from a directory counts as that directory.
+    """
+    paths = [(label, value) for label, value in (("--model", model), ("--forget", forget), ("--retain", retain))
+             if isinstance(value, (str, Path))]
+    if isinstance(model, LanguageModel) and model.path:
+        paths.append(("model directory", model.path))
+    return paths
 
 
 def _is_main_process() -> bool:

@@ -181,3 +181,16 @@ def test_report_and_ununlearn_never_write_into_a_model(cli, tmp_path, chain_run,
     # ununlearn writes RUN/ununlearning.json: a --gold that holds RUN would be modified by it.
     r = cli("ununlearn", chain_run, "--gold", chain_run)
     assert r.code == 2 and "the input gold model" in r.err and not (chain_run / "ununlearning.json").exists()
+
+
+def test_api_refuses_to_write_into_the_directory_a_loaded_model_came_from(tiny_model, splits, tmp_path, tree):
+    from obliviate.api import unlearn
+    from obliviate.errors import ObliviateError
+    from obliviate.models.load import load_model
+
+    copy = tmp_path / "model"
+    shutil.copytree(tiny_model, copy)
+    before = tree(copy)
+    with pytest.raises(ObliviateError, match="the input model directory"):
+        unlearn(load_model(copy), splits["forget"][:2], None, method="ga", out=copy, overwrite=True, epochs=1)
+    assert tree(copy) == before
