@@ -259,9 +259,17 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     _stderr().print(Text("warning: ", style="yellow") + Text(str(message)))
 
 
+# What an interrupted command keeps, printed after "interrupted: <command>".
+RESUME_HINTS = {
+    ("ledger", "run"): "requests already done are kept; run the same command to resume",
+}
+
+
 def _command_words(args: list[str]) -> str:
-    """The command line as typed, for the interrupt message."""
-    return shlex.join(args) if args else "obliviate"
+    """The command line as typed, and what it keeps, for the interrupt message."""
+    words = shlex.join(args) if args else "obliviate"
+    hint = next((h for prefix, h in RESUME_HINTS.items() if tuple(args[:len(prefix)]) == prefix), None)
+    return f"{words} ({hint})" if hint else words
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -57,7 +57,7 @@ def test_interrupted_ledger_run_resumes_to_the_same_certificates(cli, tmp_path, 
 
     monkeypatch.setattr(load, "save_model", save_then_interrupt)
     r = cli("ledger", "run", resumed, *RUN)
-    assert r.code == 130 and f"interrupted: ledger run {resumed}" in r.err
+    assert r.code == 130 and f"interrupted: ledger run {resumed}" in r.err and "run the same command" in r.err
     statuses = [q.status for q in Ledger(resumed).requests()]
     assert statuses == ["done", "running", "pending"]
     monkeypatch.setattr(load, "save_model", real_save)
