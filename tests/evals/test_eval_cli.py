@@ -128,3 +128,12 @@ def test_wmdp_eval_accuracy_is_size_weighted_over_files(zoo, tmp_path):
     credit = [r["credit"] for s in splits.values() for r in s["per_item"]]
     assert agg["accuracy"] == pytest.approx(np.mean(credit))
     assert agg["accuracy_bio"] == pytest.approx(np.mean([r["credit"] for r in splits["bio"]["per_item"]]))
+
+
+def test_eval_html_rerenders_from_json(tofu_eval):
+    from obliviate.evals.benchmark import rerender_benchmark_report
+
+    out, report = tofu_eval
+    (out / "eval.html").unlink()
+    html = rerender_benchmark_report(out).read_text()
+    assert "obliviate eval: <code>tofu</code>" in html and report["models"]["model"]["sha256"][:16] in html

@@ -15,10 +15,8 @@ console = Console()
 @commands.command("eval")
 def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model directory to evaluate."),
              benchmark: str = typer.Option(..., help="tofu, muse or wmdp."),
-             data: Path = typer.Option(..., help="The benchmark's files as published: TOFU's qa folder "
-                                       "(forget10.jsonl, retain_perturbed.json, real_authors_perturbed.json, ...), "
-                                       "a MUSE data/<corpus> folder (verbmem/, knowmem/, privleak/), or WMDP "
-                                       "files (a file or a folder of *bio*/*chem*/*cyber* .jsonl/.json/.parquet)."),
+             data: Path = typer.Option(..., help="The benchmark's files as published: TOFU's qa folder, a MUSE "
+                                       "data/<corpus> folder, or WMDP file(s) (docs/datasets.md)."),
              out: Path = typer.Option(..., help="Directory for eval.json and eval.html."),
              forget_split: str = typer.Option("forget10", help="TOFU forget split (file name stem)."),
              retain_model: Optional[Path] = typer.Option(None, help="Model trained without the forget data "
@@ -35,10 +33,7 @@ def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model dire
              trust_remote_code: bool = typer.Option(False, help="Allow the model's own code to run.")) -> None:
     """Evaluate a model on a published unlearning benchmark; writes OUT/eval.json and OUT/eval.html.
 
-    Metrics as the benchmarks define them (docs/datasets.md): TOFU probability, truth
-    ratio, ROUGE-L recall, model utility, forget quality, extraction strength, exact
-    memorization; MUSE VerbMem, KnowMem, PrivLeak; WMDP letter-choice accuracy; the
-    membership-inference AUCs (LOSS, zlib, Min-K%, Min-K%++, reference model).
+    TOFU: probability, truth ratio, ROUGE-L recall, model utility, forget quality, extraction strength, exact memorization. MUSE: VerbMem, KnowMem, PrivLeak. WMDP: letter-choice accuracy. Membership inference: LOSS, zlib, Min-K%, Min-K%++, reference model. Definitions: docs/datasets.md.
     """
     from obliviate.errors import ObliviateError
     from obliviate.evals.benchmark import BENCHMARKS

@@ -260,3 +260,16 @@ def write_benchmark_report(report: dict, out: str | os.PathLike) -> tuple[Path, 
     atomic_write_text(out / OUTPUT_JSON, text)
     atomic_write_text(out / OUTPUT_HTML, html)
     return out / OUTPUT_JSON, out / OUTPUT_HTML
+
+
+def rerender_benchmark_report(out: str | os.PathLike) -> Path:
+    """Re-render ``out/eval.html`` from ``out/eval.json`` (for ``obliviate report``)."""
+    path = Path(out) / OUTPUT_JSON
+    if not path.is_file():
+        raise ObliviateError(f"{path} not found; run `obliviate eval ... --out {out}` first")
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise DataFormatError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from err
+    atomic_write_text(Path(out) / OUTPUT_HTML, render_benchmark_html(report))
+    return Path(out) / OUTPUT_HTML
