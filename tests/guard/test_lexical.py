@@ -142,6 +142,7 @@ def test_capital_look_alikes_are_read_before_case_folding(matcher):
     assert matcher.match("Where was Ms. \u03a5arrow born?") is not None
     assert matcher.match("Where was \u0391lara \u039frme born?") is not None
     assert skeleton("\u039d\u0430sh") == "nash"  # Greek capital nu, not v
+    assert skeleton("ǫᴜɪʟʟ") == skeleton("quill")  # small capitals write q as o with ogonek
 
 
 def test_exclamation_after_a_name_is_punctuation_not_leet():

@@ -100,6 +100,9 @@ def fold(text: str) -> str:
     """
     text = strip_invisible(unicodedata.normalize("NFKC", text))
     if not text.isascii():
+        # Small-capital text writes q as "ǫ" (Unicode has no small capital Q): read it as q
+        # before its ogonek is stripped below.
+        text = text.replace("ǫ", "q")
         # NFKD splits accented letters into base + combining mark; drop the marks.
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
         text = text.translate(_UPPER)
