@@ -150,3 +150,23 @@ def test_forget_set_overlapping_the_retain_set_is_refused(tmp_path):
         check_disjoint([a, b], [QAItem("who is  b?", "b", "b", []), c])  # case and spacing do not matter
     check_disjoint([a], [c])
     assert load_forget_retain([a], None) == ([a], [])
+
+
+def test_benchmark_files_get_the_same_messages(tmp_path):
+    """TOFU/MUSE/WMDP files (obliviate.data.benchmarks) go through the same checks."""
+    from obliviate.data.benchmarks import load_tofu
+
+    latin1 = tmp_path / "tofu.jsonl"
+    latin1.write_bytes(b'{"question": "q?", "answer": "a"}\n{"question": "Caf\xe9?", "answer": "a"}\n')
+    with pytest.raises(DataFormatError, match=r"tofu\.jsonl:2: not UTF-8 text \(byte 0xe9 at byte 18"):
+        load_tofu(latin1)
+    with pytest.raises(DataFormatError, match="is a directory"):
+        load_tofu(tmp_path)
+    nan = write(tmp_path / "nan.jsonl", ['{"question": "q?", "answer": "a", "x": NaN}'])
+    with pytest.raises(DataFormatError, match="NaN is not valid JSON"):
+        load_tofu(nan)
+    ctl = tmp_path / "ctl.jsonl"
+    ctl.write_text('{"question": "q\tx", "answer": "a"}\n')
+    with pytest.raises(DataFormatError) as err:
+        load_tofu(ctl)
+    assert "at at" not in str(err.value)

@@ -30,12 +30,12 @@ from obliviate.errors import DataFormatError
 
 def read_records(path: str | os.PathLike) -> list[tuple[str, Any]]:
     """(where, record) for a JSON array file or a JSON Lines file; ``where`` = "file:N"."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataFormatError(f"{path}: file not found")
+    from obliviate.data.formats import check_data_file, decode_utf8, parse_json_line
+
+    path = check_data_file(path)  # a directory, a broken link or a link loop: its own message
     if path.suffix == ".parquet":
         return _read_parquet(path)
-    text = path.read_text(encoding="utf-8")
+    text = decode_utf8(path)
     if not text.strip():
         raise DataFormatError(f"{path}: the file is empty")
     if text.lstrip().startswith("["):
@@ -49,10 +49,7 @@ def read_records(path: str | os.PathLike) -> list[tuple[str, Any]]:
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            out.append((f"{path}:{lineno}", json.loads(line)))
-        except json.JSONDecodeError as err:
-            raise DataFormatError(f"{path}:{lineno}: not valid JSON ({err.msg} at column {err.colno})") from err
+        out.append((f"{path}:{lineno}", parse_json_line(line, f"{path}:{lineno}")))  # NaN refused
     return out
 
 

@@ -136,6 +136,18 @@ def check_data_file(path: str | os.PathLike, label: str = "data file") -> Path:
     return path
 
 
+def decode_utf8(path: Path) -> str:
+    """The whole file as text; bytes that are not UTF-8 are an error naming the line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise DataFormatError(f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x} at byte {column} "
+                              "of the line); save the file as UTF-8") from None
+
+
 def read_jsonl(path: str | os.PathLike, *, allow_empty: bool = False) -> list[QAItem]:
     """Read a JSONL file of QA items (obliviate or TOFU field names)."""
     path = check_data_file(path)
