@@ -10,6 +10,7 @@ to the lexical matcher alone and says so once.
 
 from __future__ import annotations
 
+import collections
 import os
 import re
 import threading
@@ -37,7 +38,8 @@ class SemanticUnavailable(UserWarning):
 class SentenceEncoder:
     """Mean-pooled, L2-normalized sentence embeddings from a local BERT-style model dir."""
 
-    def __init__(self, path: str | os.PathLike, max_length: int = 128, batch_size: int = 64):
+    def __init__(self, path: str | os.PathLike, max_length: int = 128, batch_size: int = 64,
+                 cache_size: int = 8192):
         from transformers import AutoModel, AutoTokenizer
 
         self.path = Path(path)
@@ -47,30 +49,36 @@ class SentenceEncoder:
         self.batch_size = batch_size
         # One forward pass at a time: the server calls the guard from worker threads.
         self._lock = threading.Lock()
+        self.cache_size = cache_size
+        self._cache: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embeddings of ``texts`` as a float32 array of shape (len(texts), dim), unit norm."""
         dim = self.model.config.hidden_size
         if not texts:
             return np.zeros((0, dim), dtype=np.float32)
-        # Each distinct text is encoded once (a guard's queries share many sentences),
-        # in batches of similar length, which waste less compute on padding; rows are
-        # put back in the caller's order at the end.
-        unique = list(dict.fromkeys(texts))
-        order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
-        out = []
-        for start in range(0, len(unique), self.batch_size):
-            enc = self.tokenizer([unique[i] for i in order[start:start + self.batch_size]], padding=True,
-                                 truncation=True, max_length=self.max_length, return_tensors="pt")
+        # Each distinct text is encoded once (a guard's queries share many sentences, and
+        # the output check repeats the prompt's), in batches of similar length, which waste
+        # less compute on padding; a bounded cache keeps recent texts' embeddings.
+        unique = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        order = sorted(unique, key=len)
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start:start + self.batch_size]
+            enc = self.tokenizer(chunk, padding=True, truncation=True, max_length=self.max_length,
+                                 return_tensors="pt")
             with self._lock, torch.no_grad():
                 hidden = self.model(**enc).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            out.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-        embeddings = np.empty((len(unique), dim), dtype=np.float32)
-        embeddings[order] = np.concatenate(out)
-        row = {text: i for i, text in enumerate(unique)}
-        return embeddings[[row[t] for t in texts]]
+            rows = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+            with self._lock:
+                for text, row in zip(chunk, rows):
+                    self._cache[text] = row
+        with self._lock:
+            out = np.stack([self._cache[t] for t in texts]).astype(np.float32, copy=False)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return out
 
 
 def bundled_model_path() -> Path | None:
