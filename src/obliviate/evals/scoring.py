@@ -119,7 +119,10 @@ def score_completions(lm: LanguageModel, pairs: list[tuple[str, str]], *, add_eo
     plain = list(range(len(encoded)))
     if share_prompts and _can_share(lm):
         shared = [i for i in plain if 1 <= encoded[i][1] < len(encoded[i][0])]
-        _score_shared(lm, encoded, shared, stats, batch_size, out)
+        try:
+            _score_shared(lm, encoded, shared, stats, batch_size, out)
+        except (AttributeError, NotImplementedError, TypeError):
+            pass  # a model whose cache cannot be selected per row: one pass per text for the rest
         plain = [i for i in plain if out[i] is None]
     _score_plain(lm, encoded, plain, stats, batch_size, out)
     return out  # type: ignore[return-value]
