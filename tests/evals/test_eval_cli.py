@@ -137,3 +137,10 @@ def test_eval_html_rerenders_from_json(tofu_eval):
     (out / "eval.html").unlink()
     html = rerender_benchmark_report(out).read_text()
     assert "obliviate eval: <code>tofu</code>" in html and report["models"]["model"]["sha256"][:16] in html
+
+
+def test_eval_command_knows_the_same_benchmarks_as_the_runner():
+    from obliviate.commands import eval as command
+    from obliviate.evals.benchmark import BENCHMARKS
+
+    assert command.BENCHMARKS == BENCHMARKS

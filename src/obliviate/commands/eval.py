@@ -10,6 +10,7 @@ from rich.console import Console
 
 commands = typer.Typer()
 console = Console()
+BENCHMARKS = ("tofu", "muse", "wmdp")
 
 
 @commands.command("eval")
@@ -36,11 +37,11 @@ def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model dire
     TOFU: probability, truth ratio, ROUGE-L recall, model utility, forget quality, extraction strength, exact memorization. MUSE: VerbMem, KnowMem, PrivLeak. WMDP: letter-choice accuracy. Membership inference: LOSS, zlib, Min-K%, Min-K%++, reference model. Definitions: docs/datasets.md.
     """
     from obliviate.errors import ObliviateError
-    from obliviate.evals.benchmark import BENCHMARKS
     from obliviate.options import parse_options
     from obliviate.prompts import FORMAT_NAMES
     from obliviate.rundir import check_input_dir, check_output_dir
 
+    # Inputs are checked before torch loads (obliviate.evals.benchmark.BENCHMARKS, kept light here).
     options = parse_options(option)
     if benchmark not in BENCHMARKS:
         raise ObliviateError(f"--benchmark {benchmark!r}: choose one of {', '.join(BENCHMARKS)}")
