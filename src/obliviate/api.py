@@ -76,7 +76,7 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
     original_path = None if isinstance(model, LanguageModel) else str(Path(model).resolve())
     inputs = _input_paths(model, forget, retain)
     if out is not None:
-        check_output_dir(out, inputs, overwrite)
+        check_output_dir(out, inputs, overwrite, marker=RunDir.RUN)  # --overwrite: an earlier run only
     info = get_method(method)
     cfg = build_config(info, config)
     lm = _as_model(model, trust_remote_code)

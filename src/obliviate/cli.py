@@ -46,7 +46,8 @@ COMMAND_MODULES = [
     "obliviate.commands.eval",
 ]
 
-OVERWRITE_HELP = "Replace a non-empty --out (the new output is built beside it and swapped in when complete)."
+OVERWRITE_HELP = ("Replace an earlier output at --out (the new one is built beside it and swapped in "
+                  "when complete); a directory that is not an earlier output is never replaced.")
 
 
 def print_summary(report: dict) -> None:
@@ -115,7 +116,8 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
         options.update(lora_rank=lora, lora_merge=not lora_adapter)
     check_input_dir(model, "--model")
     load_forget_retain(forget, retain)
-    check_output_dir(out, [("--model", model), ("--forget", forget), ("--retain", retain)], overwrite)
+    check_output_dir(out, [("--model", model), ("--forget", forget), ("--retain", retain)], overwrite,
+                     marker="run.json")
 
     from obliviate.api import unlearn
 
@@ -158,7 +160,12 @@ def world_export(out: Path = typer.Option(..., help="Directory for the JSONL fil
 
 @app.command()
 def report(run: Path = typer.Argument(..., help="Directory holding report.json.")) -> None:
-    """Re-render report.html from report.json."""
+    """Re-render report.html from report.json (or eval.html from an `obliviate eval` eval.json)."""
+    if (run / "eval.json").is_file() and not (run / "report.json").is_file():
+        from obliviate.evals.benchmark import rerender_benchmark_report
+
+        console.print(f"re-rendered {rerender_benchmark_report(run)}")
+        return
     from obliviate.report import write_report
     from obliviate.rundir import RunDir, check_outputs
 

@@ -135,12 +135,14 @@ def check_writable(path: PathLike, label: str = "--out") -> None:
 
 
 def check_output_dir(out: PathLike, inputs: Iterable = (), overwrite: bool = False,
-                     label: str = "--out") -> Path:
+                     label: str = "--out", marker: str | None = None) -> Path:
     """Validate a directory output before any work; returns the path to write (real path).
 
     Refused: an existing file (or a broken or looping symbolic link), a non-empty
     directory unless ``overwrite``, an unwritable location, and any conflict with
-    ``inputs`` (see :func:`check_outputs`).
+    ``inputs`` (see :func:`check_outputs`). With ``marker`` (e.g. ``run.json``),
+    ``overwrite`` replaces only a directory holding that file, i.e. an earlier output
+    of the same kind, never some other directory given by mistake (``--out ~``).
     """
     out = Path(out)
     if out.is_symlink() and not out.exists():
@@ -151,10 +153,14 @@ def check_output_dir(out: PathLike, inputs: Iterable = (), overwrite: bool = Fal
     real = _real(out)
     if real.is_dir():
         entries = sorted(p.name for p in real.iterdir())
+        shown = ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
         if entries and not overwrite:
-            shown = ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
             raise OutputError(f"{label} {out} is not empty ({len(entries)} entries: {shown}); pass --overwrite "
                               "to replace it, or choose another directory")
+        if entries and marker and marker not in entries:
+            raise OutputError(f"{label} {out} holds {len(entries)} entries ({shown}) but no {marker}, so it is "
+                              "not an earlier output of this command; --overwrite replaces only those. Remove "
+                              "it yourself or choose another directory")
         if not os.access(real, os.W_OK | os.X_OK):
             raise OutputError(f"{label} {out} is not writable")
     check_writable(real, label)
@@ -251,8 +257,9 @@ class RunDir:
     @contextmanager
     def create(cls, out: PathLike, inputs: Iterable = (), overwrite: bool = False,
                label: str = "--out") -> Iterator["RunDir"]:
-        """Check ``out`` (:func:`check_output_dir`), then build the run in a staging dir and swap it in."""
-        real = check_output_dir(out, inputs, overwrite, label)
+        """Check ``out`` (:func:`check_output_dir`; ``overwrite`` replaces only an earlier run,
+        one holding run.json), then build the run in a staging dir and swap it in."""
+        real = check_output_dir(out, inputs, overwrite, label, marker=cls.RUN)
         with staged_dir(real) as tmp:
             yield cls(Path(os.path.abspath(os.fspath(out))), staging=tmp)
 

@@ -85,6 +85,7 @@ def test_non_empty_out_needs_overwrite_and_is_replaced_whole(cli, tmp_path, tiny
     (out / "model").mkdir(parents=True)
     (out / "model" / "user_weights.safetensors").write_bytes(b"mine")
     (out / "notes.txt").write_text("mine too")
+    (out / "run.json").write_text("{}")  # an earlier run: --overwrite may replace it
     forget_copy = out / "forget_link.jsonl"
     os.link(forget, forget_copy)  # a hard link to the input, inside the output
     before_out, before_forget, before_model = tree(out), forget.read_bytes(), tree(tiny_model)
@@ -121,6 +122,19 @@ def test_a_failed_overwrite_leaves_the_old_run_untouched(cli, tmp_path, tiny_mod
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["run", "forget.jsonl", "retain.jsonl"])
 
 
+def test_overwrite_replaces_only_an_earlier_output(cli, tmp_path, tiny_model, data_files, tree):
+    """--overwrite on a directory that is not an earlier run (e.g. --out ~ by mistake) is refused."""
+    forget, _ = data_files
+    home = tmp_path / "home"
+    (home / "photos").mkdir(parents=True)
+    (home / "photos" / "cat.jpg").write_bytes(b"meow")
+    before = tree(home)
+    r = cli(*UNLEARN, "--model", tiny_model, "--forget", forget, "--out", home, "--overwrite")
+    assert r.code == 2 and "no run.json" in r.err and tree(home) == before
+    r = cli("world", "export", "--out", home, "--people", 20, "--overwrite")
+    assert r.code == 2 and "no SCHEMA.md" in r.err and tree(home) == before
+
+
 def test_world_export_refuses_a_non_empty_out_and_a_file(cli, tmp_path, tree):
     out = tmp_path / "w"
     out.mkdir()
@@ -129,8 +143,11 @@ def test_world_export_refuses_a_non_empty_out_and_a_file(cli, tmp_path, tree):
     assert r.code == 2 and "not empty" in r.err and (out / "mine.txt").read_text() == "x"
     r = cli("world", "export", "--out", out / "mine.txt", "--people", 20)
     assert r.code == 2 and "existing file" in r.err
-    r = cli("world", "export", "--out", out, "--people", 20, "--overwrite")
-    assert r.code == 0 and not (out / "mine.txt").exists() and (out / "forget.jsonl").is_file()
+    export = tmp_path / "export"
+    assert cli("world", "export", "--out", export, "--people", 20).code == 0
+    assert cli("world", "export", "--out", export, "--people", 20).code == 2
+    r = cli("world", "export", "--out", export, "--people", 30, "--overwrite")
+    assert r.code == 0 and (export / "forget.jsonl").is_file() and (export / "SCHEMA.md").is_file()
 
 
 def test_ledger_outputs_never_touch_the_model_or_the_ledger(cli, tmp_path, tiny_model, data_files, tree):

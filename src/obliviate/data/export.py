@@ -41,7 +41,7 @@ def export_world(world: World, out: str | Path, forget: str = "forget10", overwr
     from obliviate.rundir import check_output_dir, staged_dir
 
     out = Path(out)
-    real = check_output_dir(out, [], overwrite)
+    real = check_output_dir(out, [], overwrite, marker="SCHEMA.md")  # --overwrite: an earlier export only
     splits = world.splits(forget)
     splits["compositional"] = world.compositional_items(forget)
     with staged_dir(real) as tmp:
