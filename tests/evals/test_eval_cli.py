@@ -144,3 +144,15 @@ def test_eval_command_knows_the_same_benchmarks_as_the_runner():
     from obliviate.evals.benchmark import BENCHMARKS
 
     assert command.BENCHMARKS == BENCHMARKS
+
+
+def test_obliviate_report_rerenders_an_eval_dir(tofu_eval):
+    from typer.testing import CliRunner
+
+    from obliviate.cli import app
+
+    out, _ = tofu_eval
+    (out / "eval.html").unlink()
+    result = CliRunner().invoke(app, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "eval.html").read_text().startswith("<!doctype html>")
