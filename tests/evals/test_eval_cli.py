@@ -88,6 +88,12 @@ def test_eval_bad_input_exits_2_and_writes_nothing(monkeypatch, zoo, tmp_path):
     assert run_main(monkeypatch, "eval", "--model", zoo.original, "--benchmark", "tofu", "--data", TOFU_QA,
                     "--forget-split", "forget01", "--prompt-format", "chat", "--out", out) == 2
     assert not out.exists() or not any(out.iterdir())
+    # --overwrite replaces only an earlier eval output (one holding eval.json).
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "keep" / "notes.txt").write_text("mine")
+    assert run_main(monkeypatch, "eval", "--model", zoo.original, "--benchmark", "tofu", "--data", TOFU_QA,
+                    "--forget-split", "forget01", "--overwrite", "--out", tmp_path / "keep") == 2
+    assert [p.name for p in (tmp_path / "keep").iterdir()] == ["notes.txt"]
 
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "benchmarks"

@@ -30,7 +30,7 @@ def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model dire
              limit: Optional[int] = typer.Option(None, help="Evaluate only the first N items of each file."),
              option: list[str] = typer.Option([], "--option", "-o", help="key=value, e.g. "
                                               "privleak_retrained_auc=0.5 (MUSE without --retain-model)."),
-             overwrite: bool = typer.Option(False, help="Replace a non-empty --out."),
+             overwrite: bool = typer.Option(False, help="Replace an earlier eval output at --out (a directory holding eval.json)."),
              trust_remote_code: bool = typer.Option(False, help="Allow the model's own code to run.")) -> None:
     """Evaluate a model on a published unlearning benchmark; writes OUT/eval.json and OUT/eval.html.
 
@@ -55,7 +55,8 @@ def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model dire
         check_input_dir(retain_model, "--retain-model")
     if not data.exists():
         raise ObliviateError(f"--data {data} does not exist")
-    check_output_dir(out, [("--model", model), ("--data", data), ("--retain-model", retain_model)], overwrite)
+    check_output_dir(out, [("--model", model), ("--data", data), ("--retain-model", retain_model)], overwrite,
+                     marker="eval.json")
 
     from obliviate.evals.benchmark import run_benchmark
     from obliviate.progress import progress_bar
