@@ -1,8 +1,7 @@
 """obliviate: make a language model forget, then prove whether it really forgot."""
 
-__version__ = "0.1.0"
-
-from obliviate.errors import ObliviateError  # noqa: E402
+from obliviate.errors import ObliviateError
+from obliviate.version import __version__
 
 
 def unlearn(*args, **kwargs):

@@ -7,13 +7,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from obliviate import __version__
 from obliviate.api import evaluate, summarize, unlearn
 from obliviate.data.world import World, WorldConfig
 from obliviate.files import directory_hash
 from obliviate.models.load import load_model
 from obliviate.models.tiny import TinyConfig, build_world_models
 from obliviate.report import write_report
+from obliviate.version import __version__
 
 
 def build_report(*, method: str, intention: str, forget_split: str, models: dict[str, Any],

@@ -154,7 +154,7 @@ def run_benchmark(benchmark: str, model: str | os.PathLike, data: str | os.PathL
                   prompt_format: str = "auto", max_new_tokens: int | None = None, limit: int | None = None,
                   trust_remote_code: bool = False, options: dict | None = None, progress=None) -> dict:
     """Evaluate ``model`` on ``benchmark`` and write ``out/eval.json`` + ``out/eval.html``."""
-    from obliviate import __version__
+    from obliviate.version import __version__
     from obliviate.prompts import resolve_format
 
     if benchmark not in BENCHMARKS:

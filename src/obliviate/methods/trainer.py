@@ -120,7 +120,7 @@ def checkpoint_for(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem]
     """
     from accelerate import PartialState
 
-    from obliviate import __version__
+    from obliviate.version import __version__
     from obliviate.models.cache import obliviate_home
 
     digest = hashlib.sha256()
