@@ -13,7 +13,13 @@ console = Console()
 BENCHMARKS = ("tofu", "muse", "wmdp")
 
 
-@commands.command("eval")
+HELP = ("Evaluate a model on a published unlearning benchmark; writes OUT/eval.json and OUT/eval.html.\n\n"
+        "TOFU: probability, truth ratio, ROUGE-L recall, model utility, forget quality, extraction strength, "
+        "exact memorization. MUSE: VerbMem, KnowMem, PrivLeak. WMDP: letter-choice accuracy. Membership "
+        "inference: LOSS, zlib, Min-K%, Min-K%++, reference model. Definitions: docs/datasets.md.")
+
+
+@commands.command("eval", help=HELP)
 def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model directory to evaluate."),
              benchmark: str = typer.Option(..., help="tofu, muse or wmdp."),
              data: Path = typer.Option(..., help="The benchmark's files as published: TOFU's qa folder, a MUSE "
@@ -30,12 +36,10 @@ def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model dire
              limit: Optional[int] = typer.Option(None, help="Evaluate only the first N items of each file."),
              option: list[str] = typer.Option([], "--option", "-o", help="key=value, e.g. "
                                               "privleak_retrained_auc=0.5 (MUSE without --retain-model)."),
-             overwrite: bool = typer.Option(False, help="Replace an earlier eval output at --out (a directory holding eval.json)."),
+             overwrite: bool = typer.Option(False, help="Replace an earlier eval output at --out "
+                                            "(a directory holding eval.json)."),
              trust_remote_code: bool = typer.Option(False, help="Allow the model's own code to run.")) -> None:
-    """Evaluate a model on a published unlearning benchmark; writes OUT/eval.json and OUT/eval.html.
-
-    TOFU: probability, truth ratio, ROUGE-L recall, model utility, forget quality, extraction strength, exact memorization. MUSE: VerbMem, KnowMem, PrivLeak. WMDP: letter-choice accuracy. Membership inference: LOSS, zlib, Min-K%, Min-K%++, reference model. Definitions: docs/datasets.md.
-    """
+    """Evaluate a model on a published unlearning benchmark (the help text is ``HELP``)."""
     from obliviate.errors import ObliviateError
     from obliviate.options import parse_options
     from obliviate.prompts import FORMAT_NAMES
