@@ -162,3 +162,36 @@ def test_obliviate_report_rerenders_an_eval_dir(tofu_eval):
     result = CliRunner().invoke(app, ["report", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "eval.html").read_text().startswith("<!doctype html>")
+
+
+def test_tofu_eval_with_perturbed_files_gives_utility_forget_quality_and_mias(zoo, splits, original, gold,
+                                                                               tmp_path):
+    """The whole TOFU path on TOFU-format files with perturbed answers (the embedded world's
+    items written as TOFU JSONL): forget quality and all 9 utility numbers are computed and
+    agree with the per-item values; the original is far from gold, gold is gold."""
+    from obliviate.data.formats import write_jsonl
+    from obliviate.evals import metrics
+    from obliviate.evals.benchmark import run_benchmark
+
+    data = tmp_path / "tofu"
+    write_jsonl(data / "forget10_perturbed.jsonl", splits["forget"][:40])
+    write_jsonl(data / "retain_perturbed.jsonl", splits["retain"][::24])
+    write_jsonl(data / "real_authors_perturbed.jsonl", splits["neighbor"][:20])
+    write_jsonl(data / "world_facts_perturbed.jsonl", splits["neighbor"][20:40])
+    write_jsonl(data / "holdout10.jsonl", splits["holdout"][:40])
+    report = run_benchmark("tofu", zoo.original, data, tmp_path / "out", retain_model=zoo.gold,
+                           max_new_tokens=8)
+    agg = report["aggregates"]
+    nine = [agg[s][m] for s in metrics.TOFU_UTILITY_SPLITS for m in metrics.TOFU_UTILITY_METRICS]
+    assert agg["model_utility"] == pytest.approx(len(nine) / sum(1 / v for v in nine), abs=1e-9)
+    forget = report["splits"]["forget"]
+    ours = [r["truth_ratio"] for r in forget["per_item"]]
+    assert agg["forget_quality"] == pytest.approx(metrics.forget_quality(ours, forget["retain_model_truth_ratio"]))
+    # Same items, same definitions as the demo's evaluation.
+    assert agg["forget_quality"] == pytest.approx(metrics.forget_quality(
+        metrics.truth_ratios(original, splits["forget"][:40]), metrics.truth_ratios(gold, splits["forget"][:40])),
+        abs=1e-6)
+    assert agg["forget_quality"] < 0.01
+    # The original trained on the forget answers: the LOSS attack separates them from holdout.
+    assert set(agg["mia_auc"]) == {"loss", "zlib", "min_k", "min_k_plus_plus", "reference"}
+    assert agg["mia_auc"]["loss"] > 0.75
