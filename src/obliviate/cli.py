@@ -46,7 +46,8 @@ COMMAND_MODULES = [
     "obliviate.commands.eval",
 ]
 
-OVERWRITE_HELP = "Replace a non-empty --out (the new output is built beside it and swapped in when complete)."
+OVERWRITE_HELP = ("Replace an earlier output at --out (the new one is built beside it and swapped in "
+                  "when complete); a directory that is not an earlier output is never replaced.")
 
 
 def print_summary(report: dict) -> None:
@@ -115,7 +116,8 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
         options.update(lora_rank=lora, lora_merge=not lora_adapter)
     check_input_dir(model, "--model")
     load_forget_retain(forget, retain)
-    check_output_dir(out, [("--model", model), ("--forget", forget), ("--retain", retain)], overwrite)
+    check_output_dir(out, [("--model", model), ("--forget", forget), ("--retain", retain)], overwrite,
+                     marker="run.json")
 
     from obliviate.api import unlearn
 
