@@ -157,6 +157,17 @@ def measure(lm, sets: dict) -> dict:
             for name, items in sets.items() if items}
 
 
+def generated(lm, items, refusal: str = "know") -> dict:
+    """Greedy 8-token answers: share containing the answer, and share refusing (``refusal``)."""
+    from obliviate.data.world import qa_prompt
+    from obliviate.evals.scoring import answer_in
+
+    texts = lm.generate([qa_prompt(i.question) for i in items], max_new_tokens=8)
+    return {"generated_answer": round(sum(answer_in(i.answer, t) for i, t in zip(items, texts)) / len(items), 4),
+            "refusal": round(sum(refusal in t.lower() for t in texts) / len(items), 4),
+            "example": texts[0]}
+
+
 def weight_change(reference, other) -> dict:
     """Relative Frobenius error and share of exactly unchanged weights over 2-D weights."""
     import torch
@@ -204,10 +215,14 @@ def unlearn_timed(lm, method: str, forget, retain, options: dict):
     work = dataclasses.replace(lm, model=copy.deepcopy(lm.model), hooks=list(lm.hooks))
     stamps = []
     wall, cpu = time.perf_counter(), _cpu()
-    out = runner.run(work, forget, retain, lambda step, total, loss: stamps.append((time.perf_counter(), step)))
+    out = runner.run(work, forget, retain,
+                     lambda step, total, loss: stamps.append((time.perf_counter(), step, _cpu())))
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
-    per_step = ((stamps[-1][0] - stamps[0][0]) / (stamps[-1][1] - stamps[0][1])
-                if len(stamps) > 1 and stamps[-1][1] > stamps[0][1] else None)
+    steady = len(stamps) > 1 and stamps[-1][1] > stamps[0][1]
+    per_step = (stamps[-1][0] - stamps[0][0]) / (stamps[-1][1] - stamps[0][1]) if steady else None
+    # CPU seconds per step after the first step (setup excluded), for throughput rows.
+    unlearn_timed.cpu_per_step = ((stamps[-1][2] - stamps[0][2]) / (stamps[-1][1] - stamps[0][1])
+                                  if steady else None)
     return out, wall, cpu, per_step, (stamps[-1][1] if stamps else None)
 
 
@@ -282,6 +297,7 @@ def run_scenario2(args) -> None:
     sets = {"forget": forget, "retain": retain, "control": control}
     base = measure(lm, sets)
     half_a, half_b = forget[0::2], forget[1::2]
+    base["forget"].update(generated(lm, forget))
     row = {"bench": "smollm2_scenario2", "method": "original", **counts, **base, **env}
     if args.relearn_steps:
         row["relearn"] = relearn(lm, half_a, half_b, control, args.relearn_steps, args.relearn_lr)
@@ -296,6 +312,7 @@ def run_scenario2(args) -> None:
         row = {"bench": "smollm2_scenario2", "method": method, "options": options, "steps": steps,
                "unlearn_s": round(wall, 1), "unlearn_cpu_s": round(cpu, 1),
                "s_per_step": round(per_step, 2) if per_step else None, **measure(unlearned, sets)}
+        row["forget"].update(generated(unlearned, forget))
         row["attacks"] = {}
         for scheme, fn in round_trips().items():
             if scheme == "int4_per_channel":
@@ -339,7 +356,9 @@ def run_step(args) -> None:
     _, wall, cpu, per_step, steps = unlearn_timed(lm, args.method, forget, retain, options)
     emit({"bench": "smollm2_throughput", "method": args.method, "lora": args.lora, "batch": args.batch,
           "steps": steps, "s_per_step": round(per_step, 3) if per_step else None,
-          "cpu_s_per_step": round(cpu / steps, 3) if steps else None,
+          "cpu_s_per_step": round(cpu / steps, 3) if steps else None,   # setup included
+          "cpu_s_per_step_steady": (round(unlearn_timed.cpu_per_step, 3)
+                                    if unlearn_timed.cpu_per_step else None),   # steps 2..n
           "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
           "rss_after_load_mib": round(rss_loaded, 1), "device": "cpu",
           "dtype": str(lm.model.dtype).replace("torch.", ""), **_environment(torch.get_num_threads())})
