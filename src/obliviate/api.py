@@ -15,7 +15,7 @@ import torch
 
 from obliviate.data.formats import load_forget_retain
 from obliviate.data.schema import QAItem
-from obliviate.evals.metrics import SplitMetrics, evaluate_split, forget_quality, model_utility
+from obliviate.evals.metrics import SplitMetrics, evaluate_split, forget_quality, world_model_utility
 from obliviate.methods.registry import build_config, get_method
 from obliviate.models.load import LanguageModel, load_model, save_model
 from obliviate.files import directory_hash
@@ -163,32 +163,45 @@ def _write_run_files(result: UnlearnResult, run_dir: RunDir, forget: list[QAItem
 
 
 def evaluate(models: dict[str, LanguageModel], splits: dict[str, list[QAItem]],
-             ) -> dict[str, dict[str, SplitMetrics]]:
-    """Metrics for every (split, model) pair: ``{split: {model: SplitMetrics}}``."""
+             max_new_tokens: int = 200) -> dict[str, dict[str, SplitMetrics]]:
+    """Metrics for every (split, model) pair: ``{split: {model: SplitMetrics}}``.
+
+    TOFU's per-item definitions (:func:`obliviate.evals.metrics.evaluate_split`): a split
+    whose name starts with ``forget`` gets TOFU's forget-split truth-ratio aggregate.
+    """
     out: dict[str, dict[str, SplitMetrics]] = {}
     pairs = [(s, m) for s in splits for m in models if splits[s]]
     with progress_bar("evaluating", len(pairs)) as update:
         for split, name in pairs:
-            out.setdefault(split, {})[name] = evaluate_split(models[name], splits[split])
+            out.setdefault(split, {})[name] = evaluate_split(models[name], splits[split],
+                                                             forget=split.startswith("forget"),
+                                                             max_new_tokens=max_new_tokens)
             update(info=f"{name}/{split}")
     return out
 
 
 def summarize(results: dict[str, dict[str, SplitMetrics]], reference: str = "gold") -> dict[str, Any]:
-    """JSON-ready metrics, forget quality (vs ``reference``) and model utility per model."""
+    """JSON-ready metrics, forget quality (vs ``reference``) and model utility per model.
+
+    ``model_utility`` is TOFU's formula over the retain and neighbor splits
+    (:func:`obliviate.evals.metrics.world_model_utility`); ``forget_quality_all`` is TOFU's
+    KS-test p-value of each model's forget truth ratios against ``reference``'s.
+    """
     metrics = {split: {m: r.summary() for m, r in by_model.items()} for split, by_model in results.items()}
     names = sorted({m for by_model in results.values() for m in by_model})
     utility = {}
     for name in names:
         parts = {s: results[s][name] for s in ("retain", "neighbor") if s in results and name in results[s]}
-        utility[name] = model_utility(parts) if parts else None
+        utility[name] = world_model_utility(parts) if parts else None
     quality = {}
     forget = results.get("forget", {})
     if reference in forget:
         for name in names:
             if name in forget:
                 quality[name] = forget_quality(forget[name].truth_ratios, forget[reference].truth_ratios)
-    return {"metrics": metrics, "model_utility": utility, "forget_quality_all": quality}
+    return {"metrics": metrics, "model_utility": utility, "forget_quality_all": quality,
+            "metric_definitions": "TOFU (Maini et al. 2024) per docs/datasets.md; model_utility over "
+                                  "retain + neighbor"}
 
 
 def to_jsonable(obj: Any) -> Any:
