@@ -167,13 +167,29 @@ def attack_model(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem], 
     return out
 
 
+def attack_code_hash() -> str:
+    """A hash of the code that computes attack outputs (the attacks, scoring and metrics),
+    so cached outputs are recomputed when any of it changes, not only the config."""
+    import hashlib
+
+    import obliviate.evals.attacks as attacks
+
+    root = Path(attacks.__file__).parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "attacks").glob("*.py"), root / "scoring.py", root / "metrics.py"]):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def attack_model_cached(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem], config: AuditConfig,
                         progress: Callable[[str], None] | None = None) -> dict[str, AttackOutput]:
     """:func:`attack_model`, with results cached under ``$OBLIVIATE_HOME/audits`` for models
     loaded from a directory (the original and gold references, which many audits share).
 
-    The key hashes the model directory, the forget and retain items and the attack
-    config, so any change recomputes. In-memory or wrapped models are never cached.
+    The key hashes the model directory, the forget and retain items, the attack config
+    and the attack code (:func:`attack_code_hash`), so any change recomputes. In-memory
+    or wrapped models are never cached.
     """
     from obliviate.files import atomic_write_text, directory_hash
     from obliviate.models.cache import cache_key, obliviate_home
@@ -183,7 +199,8 @@ def attack_model_cached(lm: LanguageModel, forget: list[QAItem], retain: list[QA
     key = cache_key({"model": directory_hash(lm.path), "items": [[i.to_dict() for i in forget],
                                                                  [i.to_dict() for i in retain]],
                      "attacks": list(config.attacks),
-                     "attack_config": dataclasses.asdict(config.attack), "version": 2})
+                     "attack_config": dataclasses.asdict(config.attack), "code": attack_code_hash(),
+                     "version": 2})
     path = obliviate_home() / "audits" / f"{key}.json"
     if path.exists():
         data = json.loads(path.read_text())

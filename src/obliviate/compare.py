@@ -5,10 +5,11 @@ its intention, its audit verdict, forget / retain MCQ accuracy, TOFU forget qual
 and model utility, and residual knowledge per attack. The attacks on the original
 and the gold model are run once and shared by every row.
 
-With ``out``, every finished method's row is checkpointed in ``out/rows/<method>.json``
-(atomically) with a fingerprint of what produced it (world, split, audit and method
-config); the same call after an interruption reuses the rows whose fingerprint still
-matches and runs only the missing methods.
+With ``out``, every finished method's row and its attack outputs are checkpointed in
+``out/rows/<method>.json`` (atomically) with a fingerprint of what produced them (world,
+split, attacks, method config); the same call after an interruption reuses the rows whose
+fingerprint still matches, decides their verdicts again from the stored outputs (so a
+recalibrated delta needs no rerun) and runs only the missing methods.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import torch
 
 from obliviate.api import evaluate, summarize, to_jsonable, unlearn
-from obliviate.audit import AuditConfig, attack_model, attack_model_cached, audit_outputs
+from obliviate.audit import AuditConfig, attack_code_hash, attack_model, attack_model_cached, audit_outputs
 from obliviate.data.world import World, WorldConfig
 from obliviate.errors import ObliviateError
 from obliviate.methods.registry import all_methods, get_method
@@ -31,27 +32,34 @@ from obliviate.models.tiny import TinyConfig, build_world_models
 from obliviate.progress import progress_bar
 
 
-def _row(name: str, intention: str, audit: dict, summary: dict, model: str, seconds: dict) -> dict[str, Any]:
-    metrics = summary["metrics"]
+def _audit_fields(audit: dict) -> dict[str, Any]:
+    """The row fields that come from the audit (recomputed when a checkpoint is reused)."""
     rk = audit["residual_knowledge"]
     return {
-        "method": name,
-        "intention": intention,
         "verdict": audit["verdict"],
         "verdict_reason": audit["verdict_reason"],
         # The deciding attack, its interval (simultaneous, or the TOST interval for removal)
         # and the equivalence margin delta with where it came from.
         "decision": audit.get("decision"),
         "delta": audit["audit"]["delta"],
-        "forget_accuracy": metrics["forget"][model]["mcq_accuracy"],
-        "retain_accuracy": metrics["retain"][model]["mcq_accuracy"],
-        "forget_quality": summary["forget_quality_all"].get(model),
-        "model_utility": summary["model_utility"].get(model),
         "rho": {a: r["rho"] for a, r in rk.items()},
         "rho_ci": {a: r["ci"] for a, r in rk.items()},
         "rho_tost_ci": {a: r.get("tost_ci") for a, r in rk.items()},
         "informative": {a: r.get("informative") for a, r in rk.items()},
         "ceiling": {a: r.get("ceiling", {}).get("gap") for a, r in rk.items()},
+    }
+
+
+def _row(name: str, intention: str, audit: dict, summary: dict, model: str, seconds: dict) -> dict[str, Any]:
+    metrics = summary["metrics"]
+    return {
+        "method": name,
+        "intention": intention,
+        **_audit_fields(audit),
+        "forget_accuracy": metrics["forget"][model]["mcq_accuracy"],
+        "retain_accuracy": metrics["retain"][model]["mcq_accuracy"],
+        "forget_quality": summary["forget_quality_all"].get(model),
+        "model_utility": summary["model_utility"].get(model),
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
     }
 
@@ -96,8 +104,13 @@ def run_compare(methods: list[str] | None = None, out: str | Path | None = None,
             fingerprint = _fingerprint(world, forget, config, info.name, options, retain_stride)
             saved = _load_row(out, info.name, fingerprint) if (out is not None and resume) else None
             if saved is not None:
-                rows.append(saved)
-                update(info=f"{info.name}: {saved['verdict']} (checkpoint)")
+                # The method's attack outputs are checkpointed; the verdict is decided again,
+                # so a recalibrated delta (or changed decision rules) needs no rerun.
+                row, unlearned_outputs = saved
+                row.update(_audit_fields(audit_outputs({**base_outputs, "unlearned": unlearned_outputs},
+                                                       splits["forget"], config)))
+                rows.append(row)
+                update(info=f"{info.name}: {row['verdict']} (checkpoint)")
                 continue
             t0 = time.perf_counter()
             torch.manual_seed(0)
@@ -117,7 +130,7 @@ def run_compare(methods: list[str] | None = None, out: str | Path | None = None,
             rows.append(_row(info.name, info.intention.value, audit, summary, "unlearned",
                              {"unlearn": t1 - t0, "audit": t2 - t1, "evaluate": time.perf_counter() - t2}))
             if out is not None:
-                _save_row(out, info.name, fingerprint, rows[-1])
+                _save_row(out, info.name, fingerprint, rows[-1], outputs["unlearned"])
             update(info=f"{info.name}: {audit['verdict']}")
     if out is not None:
         delta, provenance = config.resolved_delta()
@@ -137,24 +150,39 @@ def _fingerprint(world: World, forget: str, config: AuditConfig, method: str, op
 
     return cache_key({"world": world.config.fingerprint(), "forget": forget, "method": method,
                       "options": options, "retain_stride": retain_stride,
-                      "audit": dataclasses.asdict(config), "delta": config.resolved_delta()[0], "version": 1})
+                      "attacks": list(config.attacks), "attack": dataclasses.asdict(config.attack),
+                      "code": attack_code_hash(), "version": 2})
 
 
-def _load_row(out: str | Path, method: str, fingerprint: str) -> dict[str, Any] | None:
+def _load_row(out: str | Path, method: str, fingerprint: str):
+    """(row, the unlearned model's attack outputs) of a matching checkpoint, else None."""
+    import numpy as np
+
+    from obliviate.evals.attacks import AttackOutput
+
     path = Path(out) / "rows" / f"{method}.json"
     if not path.is_file():
         return None
     try:
         saved = json.loads(path.read_text())
     except json.JSONDecodeError:
-        return None      # a row written by an older version or damaged: run the method again
-    return saved.get("row") if saved.get("fingerprint") == fingerprint else None
+        return None      # damaged: run the method again
+    if saved.get("fingerprint") != fingerprint or "outputs" not in saved:
+        return None
+    outputs = {a: AttackOutput(np.array(v["correct"], dtype=float), np.array(v["indices"], dtype=int), v["detail"])
+               for a, v in saved["outputs"].items()}
+    return saved["row"], outputs
 
 
-def _save_row(out: str | Path, method: str, fingerprint: str, row: dict[str, Any]) -> None:
+def _save_row(out: str | Path, method: str, fingerprint: str, row: dict[str, Any], outputs: dict) -> None:
+    import numpy as np
+
     path = Path(out) / "rows" / f"{method}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps({"fingerprint": fingerprint, "row": to_jsonable(row)}, indent=2))
+    atomic_write_text(path, json.dumps({
+        "fingerprint": fingerprint, "row": to_jsonable(row),
+        "outputs": {a: {"correct": np.asarray(o.correct).tolist(), "indices": np.asarray(o.indices).tolist(),
+                        "detail": to_jsonable(o.detail)} for a, o in outputs.items()}}, indent=2))
 
 
 def write_leaderboard(rows: list[dict[str, Any]], out: str | Path, meta: dict | None = None) -> tuple[Path, Path]:

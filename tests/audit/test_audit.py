@@ -264,6 +264,12 @@ def test_compare_writes_leaderboard(tmp_path, zoo):
         again = run_compare(["ga"], tmp_path, audit_config=cfg, retain_stride=8,
                             method_configs={"ga": {"epochs": 1}})
         assert calls == [] and again[2]["verdict"] == rows[2]["verdict"]
+        # ... a recalibrated delta re-decides the verdict from the stored outputs, no rerun ...
+        wide = AuditConfig(attacks=("none", "quantize_int4"), n_bootstrap=200, delta=0.9)
+        redecided = run_compare(["ga"], tmp_path, audit_config=wide, retain_stride=8,
+                                method_configs={"ga": {"epochs": 1}})
+        assert calls == [] and redecided[2]["decision"]["delta"] == 0.9
+        assert redecided[2]["rho"] == rows[2]["rho"]
         # ... and a changed config is not mistaken for the checkpoint.
         run_compare(["ga"], tmp_path, audit_config=cfg, retain_stride=8, method_configs={"ga": {"epochs": 2}})
         assert len(calls) == 1
