@@ -27,7 +27,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from obliviate.errors import ObliviateError, RunNotFoundError
 
@@ -223,6 +223,20 @@ def atomic_write_json(path: PathLike, data: Any) -> Path:
     return Path(path)
 
 
+def read_json_object(path: PathLike, what: str = "") -> dict:
+    """A JSON object file, or a :class:`RunNotFoundError` that names it (missing, invalid, not an object)."""
+    path = Path(path)
+    if not path.is_file():
+        raise RunNotFoundError(f"{path} not found" + (f"; {what}" if what else ""))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise RunNotFoundError(f"{path}: not a valid JSON file ({err})") from err
+    if not isinstance(data, dict):
+        raise RunNotFoundError(f"{path}: expected a JSON object")
+    return data
+
+
 class RunDir:
     """A run directory: ``run.json``, ``model/``, ``forget.jsonl``, ``retain.jsonl``, ``report.json``.
 
@@ -265,16 +279,7 @@ class RunDir:
 
     # ---- reading ----------------------------------------------------------------
     def _read_json(self, name: str, what: str) -> dict:
-        path = self.staging / name
-        if not path.is_file():
-            raise RunNotFoundError(f"{path} not found; {what}")
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise RunNotFoundError(f"{path}: not a valid JSON file ({err})") from err
-        if not isinstance(data, dict):
-            raise RunNotFoundError(f"{path}: expected a JSON object")
-        return data
+        return read_json_object(self.staging / name, what)
 
     def read_run(self) -> dict:
         return self._read_json(self.RUN, "is this a directory written by `obliviate unlearn --out`?")
@@ -285,6 +290,7 @@ class RunDir:
     def forget_items(self) -> list:
         from obliviate.data.formats import read_jsonl
 
+        self.require(self.FORGET)
         return read_jsonl(self.staging / self.FORGET)
 
     def retain_items(self) -> list:
@@ -292,6 +298,91 @@ class RunDir:
 
         path = self.staging / self.RETAIN
         return read_jsonl(path, allow_empty=True) if path.is_file() else []
+
+    def require(self, *names: str) -> None:
+        """Each of ``names`` (e.g. ``forget.jsonl``, ``model``) exists in the run, else a clear error."""
+        for name in names:
+            if not (self.staging / name).exists():
+                raise RunNotFoundError(f"{self.staging / name} not found; the run directory is incomplete")
+
+    def find_report(self) -> Path | None:
+        """The report.json this run belongs to: its own, else its parent's (the demo writes
+        OUT/report.json beside its run OUT/unlearned); None when there is neither."""
+        for candidate in (self.staging / self.REPORT, self.staging.parent / self.REPORT):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def model_paths(self, run: dict | None = None, report: dict | None = None) -> dict[str, str | None]:
+        """``{"original", "unlearned", "gold"}`` model directories as the run records them.
+
+        original: run.json's ``original.path``; unlearned: run.json's ``unlearned.path``, or
+        the run's own ``model/`` when that path is missing or gone (a run moved since it was
+        written); gold: the report's ``models.gold.path`` (``report`` defaults to the one
+        :meth:`find_report` finds). Missing entries are None.
+        """
+        run = self.read_run() if run is None else run
+        if report is None:
+            found = self.find_report()
+            report = read_json_object(found) if found else {}
+        unlearned = (run.get("unlearned") or {}).get("path") or str(self.staging / self.MODEL)
+        if not Path(unlearned).is_dir() and (self.staging / self.MODEL).is_dir():
+            unlearned = str(self.staging / self.MODEL)
+        return {"original": (run.get("original") or {}).get("path"), "unlearned": unlearned,
+                "gold": ((report.get("models") or {}).get("gold") or {}).get("path")}
+
+    def world(self, forget: list | None = None, report: dict | None = None) -> tuple[Any, str | None]:
+        """The embedded world and forget split the run's items come from, or ``(None, None)``.
+
+        The world's config is the report's ``world`` entry (``report`` defaults to the one
+        :meth:`find_report` finds); the split is the one whose forget people are exactly the
+        people of ``forget`` (default: the run's forget items).
+        """
+        from obliviate.data.world import World, WorldConfig
+
+        if report is None:
+            found = self.find_report()
+            report = read_json_object(found) if found else {}
+        fields = WorldConfig.__dataclass_fields__
+        raw = {k: v for k, v in (report.get("world") or {}).items() if k in fields}
+        if "attributes" in raw:
+            raw["attributes"] = tuple(raw["attributes"])
+        try:
+            world = World(WorldConfig(**raw))
+        except (ObliviateError, TypeError):
+            return None, None
+        entities = {i.entity for i in (self.forget_items() if forget is None else forget)}
+        for split, people in world.forget_people.items():
+            if set(people) == entities:
+                return world, split
+        return None, None
+
+    def report_defaults(self, models: dict[str, Any] | None = None, run: dict | None = None,
+                        forget_split: str | None = None) -> dict[str, Any]:
+        """The fields a report needs (for its HTML page) when a command starts one from a run:
+        method and intention from run.json, the forget split (default: the run directory's
+        name), ``models`` (default: :meth:`model_paths`, without hashes), and empty metrics,
+        model utility and timings."""
+        run = self.read_run() if run is None else run
+        if models is None:
+            models = {name: {"path": p, "sha256": None} for name, p in self.model_paths(run).items() if p}
+        return {"method": run.get("method", "unknown"), "intention": run.get("intention", ""),
+                "forget_split": forget_split or self.root.name, "models": models,
+                "metrics": {}, "model_utility": {}, "timings_s": {}}
+
+    def check_writes(self, outputs: Iterable[tuple[str, PathLike]], inputs: Iterable = ()) -> dict:
+        """Refuse ``outputs`` (``(label, path)``: files a command adds to the run, e.g. report.json)
+        when one is, contains, lies inside or is the same file as an input: the run's own
+        run.json, model and item files, the models the run records (:meth:`model_paths`)
+        and ``inputs`` (e.g. ``("--gold", path)``). Run before any work; returns run.json."""
+        run = self.read_run()
+        recorded = self.model_paths(run)
+        ins = [("run.json", self.path(self.RUN)), ("the run's model", self.path(self.MODEL)),
+               ("the run's forget set", self.path(self.FORGET)), ("the run's retain set", self.path(self.RETAIN)),
+               ("the original model", recorded["original"]), ("the unlearned model", recorded["unlearned"]),
+               ("the gold model", recorded["gold"]), *inputs]
+        check_outputs(ins, list(outputs))
+        return run
 
     # ---- writing (each file atomically) ------------------------------------------
     def write_run(self, data: dict) -> Path:
@@ -306,10 +397,24 @@ class RunDir:
     def write_report(self, data: dict) -> Path:
         return atomic_write_json(self.staging / self.REPORT, data)
 
-    def merge_report(self, updates: dict) -> dict:
-        """Add ``updates`` to report.json (created if missing), atomically; returns the merged report."""
-        path = self.staging / self.REPORT
-        report = self.read_report() if path.is_file() else {}
+    def merge_report(self, updates: dict, defaults: dict | None = None, path: PathLike | None = None,
+                     render: Callable[[dict, Path], Any] | None = None) -> dict:
+        """Add ``updates`` to a report.json, atomically; returns the merged report.
+
+        ``path`` is the report to merge into (default: the run's own report.json). Keys of
+        ``defaults`` missing from the report are filled in first (see :meth:`report_defaults`).
+        The report is read just before it is written, so what other commands merged
+        meanwhile is kept. ``render(report, directory)``, when given, writes report.json
+        itself, with its HTML page (:func:`obliviate.report.write_report`); otherwise
+        report.json alone is written.
+        """
+        path = Path(path) if path is not None else self.staging / self.REPORT
+        report = read_json_object(path) if path.is_file() else {}
+        for key, value in (defaults or {}).items():
+            report.setdefault(key, value)
         report.update(updates)
-        self.write_report(report)
+        if render is not None:
+            render(report, path.parent)
+        else:
+            atomic_write_json(path, report)
         return report

@@ -31,13 +31,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from obliviate.data.formats import read_jsonl
 from obliviate.data.schema import QAItem
-from obliviate.data.world import World, WorldConfig, compositional_question
-from obliviate.errors import ObliviateError, RunNotFoundError
+from obliviate.data.world import World, compositional_question
+from obliviate.errors import ObliviateError
 from obliviate.evals.metrics import mcq_accuracy, mcq_correct
 from obliviate.models.load import LanguageModel
 from obliviate.files import atomic_write_text
+from obliviate.rundir import RunDir, read_json_object
 
 CONDITIONS = ("no_context", "in_context", "in_context_distractor",
               "compositional_no_context", "compositional_in_context")
@@ -188,57 +188,25 @@ class RunInputs:
 
 def find_report(run_dir: Path) -> Path | None:
     """The report.json a run belongs to: in the run dir, or its parent (the demo layout)."""
-    for candidate in (run_dir / "report.json", run_dir.parent / "report.json"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _match_world(forget: list[QAItem], report: dict) -> tuple[World | None, str | None]:
-    """The embedded world (and split) the forget items come from, when they do."""
-    fields = WorldConfig.__dataclass_fields__
-    raw = {k: v for k, v in (report.get("world") or {}).items() if k in fields}
-    if "attributes" in raw:
-        raw["attributes"] = tuple(raw["attributes"])
-    try:
-        world = World(WorldConfig(**raw))
-    except (ObliviateError, TypeError):
-        return None, None
-    entities = {i.entity for i in forget}
-    for split, people in world.forget_people.items():
-        if set(people) == entities:
-            return world, split
-    return None, None
+    return RunDir(run_dir).find_report()
 
 
 def load_run_inputs(run_dir: str | Path, gold: str | Path | None = None,
                     original: str | Path | None = None) -> RunInputs:
-    """Read ``run.json``, ``forget.jsonl`` and ``retain.jsonl`` of a run directory.
+    """Read ``run.json``, ``forget.jsonl`` and ``retain.jsonl`` of a run directory
+    (:class:`obliviate.rundir.RunDir`).
 
     Gold comes from ``gold`` or the report's ``models.gold.path``; it may be None.
     """
-    run_dir = Path(run_dir)
-    run_file = run_dir / "run.json"
-    if not run_file.is_file():
-        raise RunNotFoundError(f"{run_file} not found; pass a run directory written by "
-                               "`obliviate unlearn --out RUN_DIR` (or the demo's OUT/unlearned)")
-    run = json.loads(run_file.read_text())
-    forget_path = run_dir / "forget.jsonl"
-    if not forget_path.is_file():
-        raise RunNotFoundError(f"{forget_path} not found; the run directory is incomplete")
-    forget = read_jsonl(forget_path)
-    retain_path = run_dir / "retain.jsonl"
-    retain = read_jsonl(retain_path, allow_empty=True) if retain_path.is_file() else []
-    report_path = find_report(run_dir)
-    report = json.loads(report_path.read_text()) if report_path else {}
-    models = report.get("models", {})
-    gold_path = str(gold) if gold else (models.get("gold") or {}).get("path")
-    original_path = str(original) if original else (run.get("original") or {}).get("path")
-    unlearned = (run.get("unlearned") or {}).get("path") or str(run_dir / "model")
-    if not Path(unlearned).is_dir() and (run_dir / "model").is_dir():
-        unlearned = str(run_dir / "model")  # the run dir was moved since it was written
-    world, split = _match_world(forget, report)
-    return RunInputs(run_dir, forget, retain, original_path, unlearned, gold_path, report_path, world, split)
+    run = RunDir(run_dir)
+    recorded = run.read_run()
+    forget, retain = run.forget_items(), run.retain_items()
+    report_path = run.find_report()
+    report = read_json_object(report_path) if report_path else {}
+    paths = run.model_paths(recorded, report)
+    world, split = run.world(forget, report)
+    return RunInputs(run.root, forget, retain, str(original) if original else paths["original"],
+                     paths["unlearned"], str(gold) if gold else paths["gold"], report_path, world, split)
 
 
 def merge_into_report(inputs: RunInputs, key: str, value: Any) -> Path:
@@ -249,24 +217,12 @@ def merge_into_report(inputs: RunInputs, key: str, value: Any) -> Path:
     """
     from obliviate.report import write_report
 
-    path = inputs.report_path or inputs.run_dir / "report.json"
-    report: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            report = json.loads(path.read_text())
-        except json.JSONDecodeError as err:
-            raise ObliviateError(f"{path} is not valid JSON ({err.msg}); move it away to start afresh") from err
-    run = json.loads((inputs.run_dir / "run.json").read_text())
-    report.setdefault("method", run.get("method", "unknown"))
-    report.setdefault("intention", run.get("intention", ""))
-    report.setdefault("forget_split", inputs.forget_split or inputs.run_dir.name)
-    report.setdefault("models", {name: {"path": p, "sha256": None} for name, p in (
-        ("original", inputs.original), ("unlearned", inputs.unlearned), ("gold", inputs.gold)) if p})
-    report.setdefault("metrics", {})
-    report.setdefault("model_utility", {})
-    report.setdefault("timings_s", {})
-    report[key] = value
-    write_report(report, path.parent)
+    run = RunDir(inputs.run_dir)
+    path = inputs.report_path or run.path(RunDir.REPORT)
+    models = {name: {"path": p, "sha256": None} for name, p in (
+        ("original", inputs.original), ("unlearned", inputs.unlearned), ("gold", inputs.gold)) if p}
+    run.merge_report({key: value}, run.report_defaults(models, forget_split=inputs.forget_split), path=path,
+                     render=write_report)
     return path
 
 
