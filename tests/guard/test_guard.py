@@ -143,3 +143,24 @@ def test_candidate_answers_in_a_prompt_all_get_the_same_decision_and_score(split
             assert len({d.blocked for d in decisions}) == 1, (name, [d.to_dict() for d in decisions])
             scores = [d.score for d in decisions]
             assert max(scores) - min(scores) < 1e-5, (name, scores)
+
+
+def test_similarity_does_not_block_a_retain_person_the_names_identify(encoder):
+    """MiniLM scores "Which prize did J. Holloway win?" >= 0.9 against the forget question
+    about Falka Holloway (world seed 1: 6.7% of initial + last and 5.1% of separate-turn
+    retain queries were blocked by the semantic matcher alone)."""
+    from obliviate.data.world import World, WorldConfig
+
+    world = World(WorldConfig(seed=1))
+    splits = world.splits("forget10")
+    guard = Guard.from_items(splits["forget"], splits["retain"], encoder=encoder)
+    queries = guard_queries(splits["forget"], splits["retain"])
+    queries = {"retain_initial_last": queries["retain_initial_last"],
+               **{k: queries[k][::3] for k in ("retain_multi_turn", "initial_last", "multi_turn")}}
+    result = evaluate_guard(guard, queries, thresholds=())
+    assert result["false_positive_rate"] == {"retain_initial_last": 0.0, "retain_multi_turn": 0.0}
+    assert result["block_rate"] == {"initial_last": 1.0, "multi_turn": 1.0}
+    # An unnamed restatement of a forget fact is still the semantic matcher's to block.
+    fact = splits["forget"][0].context.replace(splits["forget"][0].entity, "this writer")
+    decision = guard.check(fact)
+    assert decision.blocked == (decision.score >= 0.9)

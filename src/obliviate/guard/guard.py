@@ -118,7 +118,9 @@ class Guard:
             score = None if scores is None else float(scores[i])
             if hit is not None:
                 out.append(GuardDecision(True, f"lexical:{hit.rule}", hit.entity, score))
-            elif score is not None and score >= self.config.threshold:
+            elif score is not None and score >= self.config.threshold and not self.lexical.names_known_person(texts[i]):
+                # Similarity cannot tell "J. Holloway" from "Falka Holloway": when the names in
+                # the text identify a known non-forget person, the names decide.
                 out.append(GuardDecision(True, "semantic", "", score))
             else:
                 out.append(GuardDecision(False, "", "", score))

@@ -144,7 +144,10 @@ class LexicalMatcher:
         forget = sorted(self.forget[k].name for k in keys if k in self.forget)
         return LexicalHit(forget[0], rule, matched) if forget else None
 
-    def _scan(self, tokens: tuple[str, ...], answers: str | None) -> LexicalHit | None:
+    def _scan(self, tokens: tuple[str, ...], answers: str | None, known: list | None = None) -> LexicalHit | None:
+        """The first forget mention in ``tokens``; ``known`` gets an entry for each mention
+        that resolves to known non-forget people only."""
+        known = [] if known is None else known
         n = len(tokens)
         used = [False] * n
         named: set[tuple[str, ...]] = set()  # people named in full
@@ -174,6 +177,7 @@ class LexicalMatcher:
             if key in self.forget:
                 return LexicalHit(self.forget[key].name, "full_name", " ".join(tokens[i:i + width]))
             named.add(key)
+            known.append(key)
             used[i:i + width] = [True] * width
         free = [(j, t) for j, t in enumerate(tokens) if not used[j]]
         lone_first = {f for _, t in free if (f := _strip_possessive(t, self.by_first)) is not None}
@@ -201,6 +205,8 @@ class LexicalMatcher:
                 hit = self._hit(cands, rule, f"{prev} {tok}".strip())
                 if hit:
                     return hit
+                if cands:
+                    known.append(tuple(sorted(cands)))
             first = _strip_possessive(tok, self.by_first)
             if first is None or not any(k in self.forget for k in self.by_first[first]):
                 continue
@@ -217,6 +223,8 @@ class LexicalMatcher:
                 narrowed = bool(by_last or by_name)
             forget = [k for k in cands if k in self.forget]
             if not forget:
+                if cands:
+                    known.append(tuple(sorted(cands)))
                 continue
             if len(forget) == len(cands) and (narrowed or first not in self.reserved):
                 return self._hit(forget, "first_name", tok)
@@ -242,6 +250,15 @@ class LexicalMatcher:
             if hit:
                 return hit
         return None
+
+    def names_known_person(self, text: str) -> bool:
+        """Whether ``text`` (as written) names someone, in full or with evidence that rules
+        every forget person out ("J. Holloway" with only a forget Falka Holloway)."""
+        for tokens in views(text).token_views():
+            known: list = []
+            if self._scan(tokens, None, known) is None and known:
+                return True
+        return False
 
     def match(self, text: str, answer_text: str | None = None) -> LexicalHit | None:
         """The first forget-entity mention in ``text`` or in any decoding of it, or None.
