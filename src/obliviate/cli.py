@@ -77,6 +77,12 @@ def demo(out: Path = typer.Option(Path("obliviate_runs/demo"), help="Output dire
          ununlearning: bool = typer.Option(True, help="Measure in-context reintroduction."),
          guard: bool = typer.Option(True, help="Evaluate the content guard.")) -> None:
     """Embedded world + tiny models, end to end: unlearn, evaluate, audit, report."""
+    from obliviate.models.cache import obliviate_home
+    from obliviate.rundir import check_reused_output_dir
+
+    # Before any model is built: OUT is new, empty or an earlier demo output, never in the model cache.
+    check_reused_output_dir(out, [("the model cache", obliviate_home())], marker="unlearned/run.json",
+                            what="an earlier demo output")
     from obliviate.data.world import WorldConfig
     from obliviate.demo import run_demo
 

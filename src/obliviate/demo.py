@@ -56,6 +56,11 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
     forget split; evaluate the three models; audit the unlearned model (attacks,
     residual knowledge, verdict); measure UnUnlearning; evaluate the content guard.
     """
+    from obliviate.models.cache import obliviate_home
+    from obliviate.rundir import check_reused_output_dir
+
+    check_reused_output_dir(out, [("the model cache", obliviate_home())], marker="unlearned/run.json",
+                            what="an earlier demo output")  # before any model is built
     timings: dict[str, float] = {}
     start = time.perf_counter()
     world = World(world_config or WorldConfig())

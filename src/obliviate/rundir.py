@@ -167,6 +167,23 @@ def check_output_dir(out: PathLike, inputs: Iterable = (), overwrite: bool = Fal
     return real
 
 
+def check_reused_output_dir(out: PathLike, inputs: Iterable = (), marker: str | None = None,
+                            what: str = "an earlier output of this command", label: str = "--out") -> Path:
+    """Validate a directory a command writes into again on every run (the demo's OUT, compare's
+    OUT); returns its real path. Refused: an existing file, an unwritable location, any
+    conflict with ``inputs``, and, with ``marker`` (a path relative to ``out``), a non-empty
+    directory that does not hold it, i.e. one that is not ``what``.
+    """
+    real = check_output_dir(out, inputs, overwrite=True, label=label)
+    if marker and real.is_dir() and not (real / marker).exists():
+        entries = sorted(p.name for p in real.iterdir())
+        if entries:
+            shown = ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
+            raise OutputError(f"{label} {out} is not empty ({len(entries)} entries: {shown}) and holds no {marker}, "
+                              f"so it is not {what}; choose a new or empty directory")
+    return real
+
+
 def check_output_file(out: PathLike, inputs: Iterable = (), overwrite: bool = False,
                       label: str = "--out") -> Path:
     """Validate a single-file output: not a directory, not an input, existing only with ``overwrite``."""
@@ -372,16 +389,21 @@ class RunDir:
 
     def check_writes(self, outputs: Iterable[tuple[str, PathLike]], inputs: Iterable = ()) -> dict:
         """Refuse ``outputs`` (``(label, path)``: files a command adds to the run, e.g. report.json)
-        when one is, contains, lies inside or is the same file as an input: the run's own
-        run.json, model and item files, the models the run records (:meth:`model_paths`)
-        and ``inputs`` (e.g. ``("--gold", path)``). Run before any work; returns run.json."""
+        when one is an existing directory, or is, contains, lies inside or is the same file as
+        an input: the run's own run.json, model and item files, the models the run records
+        (:meth:`model_paths`) and ``inputs`` (e.g. ``("--gold", path)``). Run before any work;
+        returns run.json."""
         run = self.read_run()
         recorded = self.model_paths(run)
         ins = [("run.json", self.path(self.RUN)), ("the run's model", self.path(self.MODEL)),
                ("the run's forget set", self.path(self.FORGET)), ("the run's retain set", self.path(self.RETAIN)),
                ("the original model", recorded["original"]), ("the unlearned model", recorded["unlearned"]),
                ("the gold model", recorded["gold"]), *inputs]
-        check_outputs(ins, list(outputs))
+        outputs = list(outputs)
+        for label, path in outputs:
+            if Path(path).is_dir():
+                raise OutputError(f"{label} {path} is a directory; the command writes a file there. Move it away")
+        check_outputs(ins, outputs)
         return run
 
     # ---- writing (each file atomically) ------------------------------------------

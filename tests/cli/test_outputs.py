@@ -211,3 +211,129 @@ def test_api_refuses_to_write_into_the_directory_a_loaded_model_came_from(tiny_m
     with pytest.raises(ObliviateError, match="the input model directory"):
         unlearn(load_model(copy), splits["forget"][:2], None, method="ga", out=copy, overwrite=True, epochs=1)
     assert tree(copy) == before
+
+
+@pytest.fixture
+def audited_run(tmp_path, tiny_model, splits):
+    """A run directory as `obliviate unlearn` writes it (its model a copy of the tiny model)."""
+    from obliviate.data.formats import write_jsonl
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_model, run / "model")
+    write_jsonl(run / "forget.jsonl", splits["forget"][:4])
+    write_jsonl(run / "retain.jsonl", splits["retain"][:4])
+    (run / "run.json").write_text(json.dumps({"method": "ga", "intention": "removal",
+                                              "original": {"path": str(tiny_model)}}))
+    return run
+
+
+def test_audit_never_writes_its_report_into_or_around_an_input(cli, tmp_path, audited_run, tiny_model, tree,
+                                                               monkeypatch):
+    """audit writes RUN/report.json and report.html; refused before the audit module (torch) is imported."""
+    run = audited_run
+    monkeypatch.setitem(sys.modules, "obliviate.audit", None)
+    before = tree(tmp_path)
+    cases = [(["--gold", run], "the input --gold"),  # the gold model dir would receive report.json
+             (["--gold", tmp_path], "the input --gold"),  # a gold dir holding the run
+             (["--holdout", run / "report.json"], "the input --holdout")]
+    for extra, needle in cases:
+        r = cli("audit", run, *extra)
+        assert r.code == 2 and needle in r.err and "Traceback" not in r.err, (extra, r.output)
+    (run / "report.html").mkdir()  # would fail only after every attack has run
+    r = cli("audit", run)
+    assert r.code == 2 and "is a directory" in r.err, r.output
+    (run / "report.html").rmdir()
+    # A run whose recorded original model is the run directory itself (a model dir with a run.json).
+    shutil.copytree(tiny_model, tmp_path / "both")
+    (tmp_path / "both" / "run.json").write_text(json.dumps({"original": {"path": str(tmp_path / "both")}}))
+    r = cli("audit", tmp_path / "both")
+    assert r.code == 2 and "the input the original model" in r.err, r.output
+    shutil.rmtree(tmp_path / "both")
+    assert tree(tmp_path) == before
+    with pytest.raises(ImportError):  # a sound run passes the checks and reaches the audit itself
+        cli("audit", run, "--gold", tiny_model)
+
+
+def test_guard_eval_checks_its_outputs_before_evaluating(cli, tmp_path, audited_run, tiny_model, monkeypatch):
+    import obliviate.guard.evaluate as guard_eval
+    from obliviate.files import directory_hash
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the guard was evaluated before its outputs were checked")
+
+    monkeypatch.setattr(guard_eval, "evaluate_guard", no_work)
+    run = audited_run
+    (run / "guard.json").mkdir()  # failed with IsADirectoryError after the whole evaluation
+    r = cli("guard", "eval", run, "--no-semantic")
+    assert r.code == 2 and "RUN/guard.json" in r.err and "is a directory" in r.err, r.output
+    (run / "guard.json").rmdir()
+    # The original model recorded by run.json is the run dir: guard.json would change its content hash.
+    shutil.copytree(tiny_model, tmp_path / "both")
+    shutil.copy(run / "forget.jsonl", tmp_path / "both")
+    (tmp_path / "both" / "run.json").write_text(json.dumps({"original": {"path": str(tmp_path / "both")}}))
+    digest = directory_hash(tmp_path / "both")
+    r = cli("guard", "eval", tmp_path / "both", "--no-semantic")
+    assert r.code == 2 and "the input the original model" in r.err, r.output
+    assert directory_hash(tmp_path / "both") == digest and not (tmp_path / "both" / "guard.json").exists()
+    with pytest.raises(AssertionError, match="evaluated before"):  # a sound run reaches the evaluation
+        cli("guard", "eval", run, "--no-semantic")
+
+
+def test_demo_out_is_checked_before_any_model_is_built(cli, tmp_path, tree, monkeypatch):
+    home = tmp_path / "home"
+    (home / "models" / "original-0").mkdir(parents=True)
+    (home / "models" / "original-0" / "config.json").write_text("{}")
+    monkeypatch.setenv("OBLIVIATE_HOME", str(home))
+    monkeypatch.setitem(sys.modules, "obliviate.demo", None)  # nothing may be built: importing it fails
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.html").write_text("my own report")  # the demo would overwrite it
+    before = tree(tmp_path)
+    cases = [(a_file, "is an existing file"), (a_file / "sub", "is a file, so"),
+             (home, "the input the model cache"), (home / "models" / "original-0", "the input the model cache"),
+             (tmp_path, "the input the model cache"), (mine, "not an earlier demo output")]
+    for out, needle in cases:
+        r = cli("demo", "--out", out)
+        assert r.code == 2 and needle in r.err and "Traceback" not in r.err, (out, r.output)
+    assert tree(tmp_path) == before
+    earlier = tmp_path / "earlier"
+    (earlier / "unlearned").mkdir(parents=True)
+    (earlier / "unlearned" / "run.json").write_text("{}")
+    for out in (tmp_path / "new", earlier):  # new, or the demo's own earlier output: accepted
+        with pytest.raises(ImportError):
+            cli("demo", "--out", out)
+
+
+def test_run_demo_checks_out_before_building_models(tmp_path, monkeypatch):
+    import obliviate.demo as demo
+    from obliviate.rundir import OutputError
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("models were built before --out was checked")
+
+    monkeypatch.setattr(demo, "build_world_models", no_build)
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    with pytest.raises(OutputError, match="is an existing file"):
+        demo.run_demo(out=a_file)
+
+
+def test_compare_out_is_never_a_file_or_the_model_cache(cli, tmp_path, tree, monkeypatch):
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    monkeypatch.setenv("OBLIVIATE_HOME", str(home))
+    monkeypatch.setitem(sys.modules, "obliviate.compare", None)
+    a_file = tmp_path / "board"
+    a_file.write_text("mine")
+    before = tree(tmp_path)
+    for out, needle in [(a_file, "is an existing file"), (home / "models", "the input the model cache"),
+                        (tmp_path, "the input the model cache")]:
+        r = cli("compare", "--methods", "ga", "--out", out)
+        assert r.code == 2 and needle in r.err, (out, r.output)
+    assert tree(tmp_path) == before
+    busy = tmp_path / "busy"
+    (busy / "rows").mkdir(parents=True)  # an earlier, interrupted compare: resumed, not refused
+    with pytest.raises(ImportError):
+        cli("compare", "--methods", "ga", "--out", busy)

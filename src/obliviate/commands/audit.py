@@ -48,6 +48,11 @@ def audit_cmd(run: Path = typer.Argument(..., help="Run directory written by `ob
               delta: Optional[float] = typer.Option(None, help="Equivalence margin of 'removal' (default: calibrated)."),
               calibration: Optional[Path] = typer.Option(None, help="Calibration JSON to read delta from."),
               trust_remote_code: bool = typer.Option(False, help="Allow the model's own code to run.")) -> None:
+    from obliviate.rundir import RunDir
+
+    # RUN/report.json and report.html are written: never as, into or around an input (before any import of torch).
+    RunDir(run).check_writes([("RUN/report.json", run / "report.json"), ("RUN/report.html", run / "report.html")],
+                             [("--gold", gold), ("--holdout", holdout), ("--calibration", calibration)])
     from obliviate.audit import AuditConfig, audit_run_dir
     from obliviate.evals.attacks import DEFAULT_ATTACKS
 
@@ -87,6 +92,11 @@ def compare_cmd(methods: Optional[str] = typer.Option(None, help="Comma-separate
     interruption resumes with the methods still missing (--fresh starts over)."""
     from rich.table import Table
 
+    from obliviate.models.cache import obliviate_home
+    from obliviate.rundir import check_reused_output_dir
+
+    # OUT is written again on every run (resume); never a file, the model cache or inside it.
+    check_reused_output_dir(out, [("the model cache", obliviate_home())])
     from obliviate.compare import run_compare
 
     names = [m.strip() for m in methods.split(",") if m.strip()] if methods else None

@@ -199,21 +199,28 @@ def run_guard_eval(run_dir: str | Path, config: GuardConfig | None = None, seed:
     forget set is one of its splits; otherwise compositional questions are built from
     the forget and retain items and holdout is left out.
     """
-    from obliviate.ununlearning import compositional_from_items, load_run_inputs, merge_into_report
+    from obliviate.report import write_report
+    from obliviate.rundir import RunDir
+    from obliviate.ununlearning import compositional_from_items
 
-    inputs = load_run_inputs(run_dir)
-    guard = build_guard(inputs.forget, inputs.retain, config)
-    if inputs.world is not None:
-        splits = inputs.world.splits(inputs.forget_split)
-        compositional = inputs.world.compositional_items(inputs.forget_split)
-        holdout = splits["holdout"]
+    run = RunDir(run_dir)
+    report_path = run.find_report() or run.path(RunDir.REPORT)
+    run.check_writes([("RUN/guard.json", run.path(RESULT_FILE)), ("report.json", report_path),
+                      ("report.html", report_path.with_name("report.html"))])
+    forget, retain = run.forget_items(), run.retain_items()
+    world, split = run.world(forget)
+    guard = build_guard(forget, retain, config)
+    if world is not None:
+        compositional = world.compositional_items(split)
+        holdout = world.splits(split)["holdout"]
     else:
-        compositional = compositional_from_items(inputs.forget, inputs.retain, seed=seed)
+        compositional = compositional_from_items(forget, retain, seed=seed)
         holdout = []
-    queries = guard_queries(inputs.forget, inputs.retain, compositional, holdout, seed=seed)
+    queries = guard_queries(forget, retain, compositional, holdout, seed=seed)
     result = evaluate_guard(guard, queries)
-    atomic_write_text(inputs.run_dir / RESULT_FILE, json.dumps(result, indent=2))
-    merge_into_report(inputs, "guard", result)
+    atomic_write_text(run.path(RESULT_FILE), json.dumps(result, indent=2))
+    run.merge_report({"guard": result}, run.report_defaults(forget_split=split), path=report_path,
+                     render=write_report)
     return result
 
 
