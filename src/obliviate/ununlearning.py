@@ -120,7 +120,8 @@ def compositional_check(models: dict[str, LanguageModel], compositional: list[QA
     if not compositional:
         raise ObliviateError("compositional_check needs compositional items")
     labels = np.array([i.answer for i in compositional])
-    out: dict[str, Any] = {"balanced_accuracy": {}, "labels": {str(y): int((labels == y).sum()) for y in dict.fromkeys(labels)}}
+    counts = {str(y): int((labels == y).sum()) for y in dict.fromkeys(labels)}
+    out: dict[str, Any] = {"balanced_accuracy": {}, "labels": counts}
     for name, lm in models.items():
         correct = mcq_correct(lm, compositional, with_context=with_context)
         out["balanced_accuracy"][name] = balanced_accuracy(correct, compositional)
