@@ -168,11 +168,14 @@ class BatchWorker:
     """
 
     def __init__(self, guarded: GuardedModel, queue_size: int = DEFAULT_QUEUE_SIZE,
-                 max_batch: int = DEFAULT_MAX_BATCH):
+                 max_batch: int = DEFAULT_MAX_BATCH, count_tokens: Callable[[str], int] | None = None):
         if queue_size < 1 or max_batch < 1:
             raise ObliviateError(f"queue size and max batch must be >= 1, got {queue_size} and {max_batch}")
         self.guarded = guarded
         self.max_batch = max_batch
+        # Token counts for ``usage`` are taken here too: a Rust tokenizer must not be used
+        # from two threads at once ("Already borrowed").
+        self.count_tokens = count_tokens or (lambda s: len(s.split()))
         self._queue: queue.Queue[_Job | None] = queue.Queue(maxsize=queue_size)
         self._held: list[_Job] = []
         self.batches: list[int] = []  # prompts per model call, for tests and benchmarks
@@ -229,6 +232,7 @@ class BatchWorker:
             try:
                 texts = self.guarded.generate(prompts, max_new_tokens=jobs[0].max_tokens, inputs=inputs)
                 decisions = list(self.guarded.last_decisions)
+                counts = [(self.count_tokens(p), self.count_tokens(t)) for p, t in zip(prompts, texts)]
             except Exception as err:  # noqa: BLE001 - handed to the waiting requests
                 for j in jobs:
                     j.future.set_exception(err)
@@ -237,7 +241,7 @@ class BatchWorker:
             k = 0
             for j in jobs:
                 n = len(j.prompts)
-                j.future.set_result((texts[k:k + n], decisions[k:k + n]))
+                j.future.set_result((texts[k:k + n], decisions[k:k + n], counts[k:k + n]))
                 k += n
 
 
@@ -280,7 +284,9 @@ def create_app(guarded: GuardedModel, model_name: str = "obliviate-guarded", *,
 
     hosts = None if allowed_hosts is None or "*" in allowed_hosts else {h.lower() for h in allowed_hosts}
     log = DecisionLog(decision_log) if isinstance(decision_log, (str, os.PathLike)) else decision_log
-    worker = BatchWorker(guarded, queue_size, max_batch)
+    tok = getattr(guarded.lm, "tokenizer", None)
+    worker = BatchWorker(guarded, queue_size, max_batch,
+                         count_tokens=(lambda s: len(tok(s)["input_ids"])) if tok is not None else None)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -304,6 +310,11 @@ def create_app(guarded: GuardedModel, model_name: str = "obliviate-guarded", *,
             return _error(413, f"request body is larger than {MAX_BODY_BYTES} bytes", "body_too_large")
         return await call_next(request)
 
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception):
+        # The detail stays in the server's log (uvicorn prints the traceback), not in the reply.
+        return _error(500, "internal server error", "internal_error")
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         errors = exc.errors()
@@ -324,10 +335,8 @@ def create_app(guarded: GuardedModel, model_name: str = "obliviate-guarded", *,
             return _error(400, "request body is not valid UTF-8 JSON", "invalid_json")
         return _error(exc.status_code, str(exc.detail), "http_error")
 
-    def _usage(prompts: list[str], texts: list[str]) -> dict[str, int]:
-        tok = getattr(guarded.lm, "tokenizer", None)
-        count = (lambda s: len(tok(s)["input_ids"])) if tok is not None else (lambda s: len(s.split()))
-        p, c = sum(map(count, prompts)), sum(map(count, texts))
+    def _usage(counts: list[tuple[int, int]]) -> dict[str, int]:
+        p, c = sum(x for x, _ in counts), sum(y for _, y in counts)
         return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
 
     async def _generate(endpoint: str, prompts: list[str], inputs: list[str], max_tokens: int):
@@ -335,11 +344,11 @@ def create_app(guarded: GuardedModel, model_name: str = "obliviate-guarded", *,
             future = worker.submit(prompts, inputs, max_tokens)
         except QueueFull:
             return None
-        texts, decisions = await asyncio.wrap_future(future)
+        texts, decisions, counts = await asyncio.wrap_future(future)
         if log is not None:
             for text, d in zip(inputs, decisions):
                 log({"time": time.time(), "endpoint": endpoint, "input": text, **d})
-        return texts, decisions
+        return texts, decisions, counts
 
     def _busy():
         return _error(503, "the server is busy (request queue full); retry shortly", "server_busy",
@@ -366,14 +375,14 @@ def create_app(guarded: GuardedModel, model_name: str = "obliviate-guarded", *,
         result = await _generate("completions", prompts, prompts, req.max_tokens)
         if result is None:
             return _busy()
-        texts, decisions = result
+        texts, decisions, counts = result
         return {
             "id": f"cmpl-{uuid.uuid4().hex[:24]}", "object": "text_completion", "created": int(time.time()),
             "model": model_name,
             "choices": [{"text": t, "index": i, "logprobs": None,
                          "finish_reason": "content_filter" if d["blocked"] else "length", **_choice_extra(d)}
                         for i, (t, d) in enumerate(zip(texts, decisions))],
-            "usage": _usage(prompts, texts),
+            "usage": _usage(counts),
         }
 
     @app.post("/v1/chat/completions")
@@ -390,14 +399,14 @@ def create_app(guarded: GuardedModel, model_name: str = "obliviate-guarded", *,
         result = await _generate("chat", [prompt], [conversation], req.max_tokens)
         if result is None:
             return _busy()
-        texts, decisions = result
+        texts, decisions, counts = result
         d = decisions[0]
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
             "model": model_name,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": texts[0]},
                          "finish_reason": "content_filter" if d["blocked"] else "length", **_choice_extra(d)}],
-            "usage": _usage([prompt], texts),
+            "usage": _usage(counts),
         }
 
     return app
