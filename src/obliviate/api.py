@@ -73,6 +73,10 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
     True requires one, False starts over.
     """
     forget_items, retain_items = load_forget_retain(forget, retain)
+    if not isinstance(model, LanguageModel):
+        from obliviate.models.pretrained import resolve_model_path
+
+        model = resolve_model_path(model)  # a name from `obliviate models list` -> its directory
     original_path = None if isinstance(model, LanguageModel) else str(Path(model).resolve())
     inputs = _input_paths(model, forget, retain)
     if out is not None:

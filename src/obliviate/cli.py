@@ -120,6 +120,9 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
     options = parse_options(option)
     if lora:
         options.update(lora_rank=lora, lora_merge=not lora_adapter)
+    from obliviate.models.pretrained import resolve_model_arg
+
+    model = resolve_model_arg(model, "--model")  # a name from `obliviate models list` -> its directory
     check_input_dir(model, "--model")
     load_forget_retain(forget, retain)
     check_output_dir(out, [("--model", model), ("--forget", forget), ("--retain", retain)], overwrite,

@@ -114,6 +114,100 @@ def test_cli_unknown_model_is_a_one_line_error():
     assert "unknown model name 'gpt-5'" in run.stderr and "Traceback" not in run.stderr
 
 
+def _cli(capsys, monkeypatch, *args) -> tuple[int, str]:
+    """Run ``obliviate ARGS`` in this process; (exit code, stderr)."""
+    from obliviate.cli import main
+
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["obliviate", *map(str, args)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    return exit_.value.code, capsys.readouterr().err
+
+
+class _Reached(ModelLoadError):
+    """Raised by the stand-ins below once they have recorded the model path they were given."""
+
+
+@pytest.fixture
+def fake_prepared(tmp_path, monkeypatch):
+    """``prepare`` stands in for the real conversion (no package needed): it returns a directory
+    and records the names asked for; the working directory holds no directory of that name."""
+    prepared = tmp_path / "home" / "pretrained" / "abc"
+    prepared.mkdir(parents=True)
+    (prepared / "config.json").write_text("{}")
+    asked = []
+    monkeypatch.setattr(pretrained, "prepare", lambda name, dtype="float32": asked.append(name) or prepared)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    forget = work / "forget.jsonl"
+    forget.write_text(json.dumps({"question": "What is the capital of France?", "answer": "Paris",
+                                  "perturbed_answer": ["Berlin"]}) + "\n")
+    return prepared, asked, forget
+
+
+def test_a_model_name_works_wherever_a_model_directory_does(fake_prepared, monkeypatch, capsys):
+    import obliviate.api as api
+    import obliviate.evals.benchmark as benchmark
+    import obliviate.ledger as ledger
+
+    prepared, asked, forget = fake_prepared
+    seen = []
+
+    def record(label):
+        def stand_in(*args, **kwargs):
+            seen.append((label, Path(args[1] if label == "ledger init" else args[0])))
+            raise _Reached("reached")
+        return stand_in
+
+    monkeypatch.setattr(api, "unlearn", record("unlearn"))
+    monkeypatch.setattr(benchmark, "run_benchmark", lambda benchmark, model, *a, **k: record("eval")(model))
+    monkeypatch.setattr(ledger.Ledger, "init", classmethod(lambda cls, *a, **k: record("ledger init")(*a)))
+    for args in (("unlearn", "--model", NAME, "--forget", forget, "--out", "run"),
+                 ("eval", "--model", NAME, "--benchmark", "tofu", "--data", forget, "--out", "ev"),
+                 ("ledger", "init", "led", "--model", NAME)):
+        code, err = _cli(capsys, monkeypatch, *args)
+        assert code == 2 and "reached" in err, (args, err)
+    assert seen == [("unlearn", prepared), ("eval", prepared), ("ledger init", prepared)]
+    assert asked == [NAME] * 3
+
+
+def test_the_api_resolves_a_model_name(fake_prepared, monkeypatch):
+    import obliviate.api as api
+    import obliviate.evals.benchmark as benchmark
+
+    prepared, asked, forget = fake_prepared
+    seen = []
+
+    def stand_in(path, *args, **kwargs):
+        seen.append(Path(path))
+        raise _Reached("reached")
+
+    monkeypatch.setattr(api, "load_model", stand_in)
+    monkeypatch.setattr(benchmark, "load_model", stand_in)
+    with pytest.raises(_Reached):
+        api.unlearn(NAME, forget, method="npo")
+    tofu = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tofu" / "qa"
+    if tofu.is_dir():
+        with pytest.raises(_Reached):
+            benchmark.run_benchmark("tofu", NAME, tofu, "ev", limit=1)
+    assert seen[0] == prepared and all(p == prepared for p in seen) and asked == [NAME] * len(seen)
+
+
+def test_an_unknown_model_name_is_exit_2_naming_models_list(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    forget = tmp_path / "forget.jsonl"
+    forget.write_text(json.dumps({"question": "Q?", "answer": "A", "perturbed_answer": ["B"]}) + "\n")
+    for args in (("unlearn", "--model", "smollm3-1b", "--forget", forget, "--out", "run"),
+                 ("eval", "--model", "smollm3-1b", "--benchmark", "tofu", "--data", forget, "--out", "ev"),
+                 ("ledger", "init", "led", "--model", "smollm3-1b")):
+        code, err = _cli(capsys, monkeypatch, *args)
+        assert code == 2 and "`obliviate models list`" in err and "Traceback" not in err, (args, err)
+        assert "smollm3-1b" in err and "does not exist" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forget.jsonl"]     # nothing written
+
+
 # --- the prepared model ------------------------------------------------------------
 
 def test_prepared_model_is_a_plain_cached_safetensors_dir(smollm2_dir):
@@ -160,6 +254,11 @@ def test_npo_forgets_known_facts_and_source_requantization_brings_them_back(smol
     attacked = answer_logprob(requantize_like_source(result.model), forget)
     recovered = float(np.mean(attacked - after_f)) / drop_f
     assert recovered > 0.5, (after_f, attacked)          # measured 0.91
+
+
+def test_the_real_name_resolves_to_the_prepared_directory(smollm2_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert pretrained.resolve_model_arg(NAME) == smollm2_dir == resolve_model_path(NAME)
 
 
 def test_cli_prepare_prints_only_the_path_on_stdout(smollm2_dir):

@@ -48,8 +48,10 @@ def audit_cmd(run: Path = typer.Argument(..., help="Run directory written by `ob
               delta: Optional[float] = typer.Option(None, help="Equivalence margin of 'removal' (default: calibrated)."),
               calibration: Optional[Path] = typer.Option(None, help="Calibration JSON to read delta from."),
               trust_remote_code: bool = typer.Option(False, help="Allow the model's own code to run.")) -> None:
+    from obliviate.models.pretrained import resolve_model_arg
     from obliviate.rundir import RunDir
 
+    gold = resolve_model_arg(gold, "--gold")  # a name from `obliviate models list` -> its directory
     # RUN/report.json and report.html are written: never as, into or around an input (before any import of torch).
     RunDir(run).check_writes([("RUN/report.json", run / "report.json"), ("RUN/report.html", run / "report.html")],
                              [("--gold", gold), ("--holdout", holdout), ("--calibration", calibration)])

@@ -54,6 +54,10 @@ def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model dire
     unknown = set(options) - {"privleak_retrained_auc"}
     if unknown:
         raise ObliviateError(f"unknown --option {', '.join(sorted(unknown))}; known: privleak_retrained_auc")
+    from obliviate.models.pretrained import resolve_model_arg
+
+    model = resolve_model_arg(model, "--model")  # a name from `obliviate models list` -> its directory
+    retain_model = resolve_model_arg(retain_model, "--retain-model")
     check_input_dir(model, "--model")
     if retain_model is not None:
         check_input_dir(retain_model, "--retain-model")

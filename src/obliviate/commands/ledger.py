@@ -28,7 +28,9 @@ def init_cmd(directory: Path = typer.Argument(..., help="Ledger directory to cre
                                                    "referencing it by path and hash.")) -> None:
     """Create a ledger for a model."""
     from obliviate.ledger import Ledger
+    from obliviate.models.pretrained import resolve_model_arg
 
+    model = resolve_model_arg(model, "--model")  # a name from `obliviate models list` -> its directory
     ledger = Ledger.init(directory, model, retain=retain, method=method, options=parse_options(option),
                          copy=copy)
     state = ledger.state()

@@ -23,6 +23,9 @@ def ununlearn(run: Path = typer.Argument(..., help="Run directory (run.json, mod
     from obliviate.errors import ModelLoadError
     from obliviate.rundir import RunDir, check_outputs
 
+    from obliviate.models.pretrained import resolve_model_arg
+
+    gold, original = resolve_model_arg(gold, "--gold"), resolve_model_arg(original, "--original")
     for name, path in (("--gold", gold), ("--original", original)):
         if path is not None and not path.is_dir():
             raise ModelLoadError(f"{name} {path} is not a directory")

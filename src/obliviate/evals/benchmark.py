@@ -165,7 +165,10 @@ def run_benchmark(benchmark: str, model: str | os.PathLike, data: str | os.PathL
         raise ObliviateError(f"--max-new-tokens must be at least 1, got {max_new_tokens}")
     options = dict(options or {})
     out = Path(out)
-    model_path = Path(model)
+    from obliviate.models.pretrained import resolve_model_path
+
+    model_path = resolve_model_path(model)  # a name from `obliviate models list` -> its directory
+    retain_model = resolve_model_path(retain_model) if retain_model else None
     if out.resolve() == model_path.resolve() or model_path.resolve() in out.resolve().parents:
         raise ObliviateError(f"--out {out} is inside the model directory; choose another directory")
     # Find and check the data before loading any model (a bad path fails fast).

@@ -308,6 +308,27 @@ def resolve_model_path(name_or_dir: str | os.PathLike) -> Path:
     return Path(text)
 
 
+def resolve_model_arg(value: str | os.PathLike | None, flag: str = "--model") -> Path | None:
+    """A CLI ``--model``/``--gold``/``--original`` value as a directory path, checked early.
+
+    An existing path is returned as given (a directory named like a model wins); a
+    registered name is prepared (cached; the first time converts, ~40 s); anything
+    else is a one-line :class:`ModelLoadError` naming ``obliviate models list``. None
+    stays None (an optional option left out).
+    """
+    if value is None:
+        return None
+    text = os.fspath(value)
+    path = Path(text)
+    if path.exists() or path.is_symlink():
+        return path
+    if text in MODELS:
+        return prepare(text)
+    raise ModelLoadError(f"model directory {text} does not exist and {text!r} is not a model name; pass a local "
+                         f"Hugging Face model directory or a name from `obliviate models list` "
+                         f"({', '.join(sorted(MODELS))}) to {flag}")
+
+
 def list_models() -> list[dict]:
     """One row per named model: spec, whether its package is installed, where it is prepared."""
     rows = []
