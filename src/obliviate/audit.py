@@ -650,23 +650,18 @@ def audit_run_dir(run_dir: str | Path, gold: str | Path | None = None, config: A
     from obliviate.files import directory_hash
     from obliviate.progress import progress_bar
     from obliviate.report import write_report
+    from obliviate.rundir import RunDir
 
     run_dir = Path(run_dir)
-    run_file = run_dir / "run.json"
-    if not run_file.is_file():
-        raise RunNotFoundError(f"{run_file} not found; pass a directory written by `obliviate unlearn --out`")
-    try:
-        run = json.loads(run_file.read_text())
-    except json.JSONDecodeError as err:
-        raise RunNotFoundError(f"{run_file} is not valid JSON ({err.msg})") from err
+    rd = RunDir(run_dir)
+    # report.json / report.html are written into the run: never as, into or around an input.
+    run = rd.check_writes([("RUN/report.json", rd.path(RunDir.REPORT)), ("RUN/report.html", rd.path("report.html"))],
+                          [("--gold", gold), ("--holdout", holdout)])
     original_path = (run.get("original") or {}).get("path")
     if not original_path:
-        raise RunNotFoundError(f"{run_file} has no original.path; the audit needs the original model")
-    for name in ("forget.jsonl", "model"):
-        if not (run_dir / name).exists():
-            raise RunNotFoundError(f"{run_dir / name} not found; the run directory is incomplete")
-    forget = read_jsonl(run_dir / "forget.jsonl")
-    retain = read_jsonl(run_dir / "retain.jsonl", allow_empty=True) if (run_dir / "retain.jsonl").exists() else []
+        raise RunNotFoundError(f"{rd.path(RunDir.RUN)} has no original.path; the audit needs the original model")
+    rd.require(RunDir.FORGET, RunDir.MODEL)
+    forget, retain = rd.forget_items(), rd.retain_items()
     holdout_path = Path(holdout) if holdout else run_dir / "holdout.jsonl"
     if holdout and not holdout_path.is_file():
         raise RunNotFoundError(f"holdout file {holdout_path} not found")
@@ -682,26 +677,16 @@ def audit_run_dir(run_dir: str | Path, gold: str | Path | None = None, config: A
     with progress_bar("auditing", len(config.attacks) * n_models) as update:
         audit = run_audit(original, unlearned, gold_lm, forget, retain, config,
                           progress=lambda info: update(info=info), holdout=holdout_items)
-    report_file = run_dir / "report.json"
-    report: dict[str, Any] = {}
-    if report_file.is_file():
-        try:
-            report = json.loads(report_file.read_text())
-        except json.JSONDecodeError as err:
-            raise ObliviateError(f"{report_file} is not valid JSON ({err.msg}); move it away to start afresh") from err
     models = {"original": {"path": original_path, "sha256": (run.get("original") or {}).get("sha256")},
               "unlearned": {"path": str(run_dir / "model"), "sha256": directory_hash(run_dir / "model")}}
     if gold:
         models["gold"] = {"path": str(gold), "sha256": directory_hash(gold)}
     none = audit["attacks"]["none"]
-    report.setdefault("method", run.get("method", "unknown"))
-    report.setdefault("intention", run.get("intention", ""))
-    report.setdefault("forget_split", Path(run_dir).name)
-    report.setdefault("models", models)
-    report.setdefault("metrics", {"forget": {m: {"mcq_accuracy": v["mcq_accuracy"]} for m, v in none.items()}})
-    report.setdefault("model_utility", {})
-    report.setdefault("timings_s", {})
-    report.update(audit)
-    report["timings_s"]["audit"] = audit["audit"]["seconds"]
-    write_report(report, run_dir)
-    return report
+    defaults = {**rd.report_defaults(models, run),
+                "metrics": {"forget": {m: {"mcq_accuracy": v["mcq_accuracy"]} for m, v in none.items()}}}
+
+    def render(report: dict[str, Any], directory: Path) -> None:
+        report["timings_s"]["audit"] = audit["audit"]["seconds"]
+        write_report(report, directory)
+
+    return rd.merge_report(audit, defaults, render=render)  # RUN/report.json, read again just before
