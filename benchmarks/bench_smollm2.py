@@ -8,6 +8,7 @@ the CPU seconds are the figure that carries over).
     python benchmarks/bench_smollm2.py scenario2 --methods npo,rmu,idk
     python benchmarks/bench_smollm2.py throughput             # s/step and peak RSS, full and LoRA
     python benchmarks/bench_smollm2.py scenario1 --people 10 --epochs 3   # TOFU protocol (heavy)
+    python benchmarks/bench_smollm2.py ununlearning --methods npo,idk   # facts handed back in the prompt
 
 ``quant``: the shipped weights were GGUF Q4_1 (decoder linears; the tied embedding
 Q8_0). For obliviate's quantization attack (symmetric round-to-nearest per output
@@ -416,9 +417,60 @@ def run_scenario1(args) -> None:
         emit({**row, **env})
 
 
+def stated(items, wrong: bool = False):
+    """Copies whose ``context`` states the fact (``wrong``: states the first wrong option instead,
+    and the stated option becomes the item's answer, so MCQ accuracy is the share following the prompt)."""
+    out = []
+    for i in items:
+        if wrong:
+            said, rest = i.perturbed_answers[0], [i.answer, *i.perturbed_answers[1:]]
+            i = dataclasses.replace(i, answer=said, paraphrased_answer=said, perturbed_answers=rest)
+        out.append(dataclasses.replace(i, context=f'The answer to the question "{i.question}" is {i.answer}.'))
+    return out
+
+
+def run_ununlearning(args) -> None:
+    """In-context reintroduction (Shumailov et al. 2024) on pretrained knowledge.
+
+    obliviate.ununlearning.measure_ununlearning on the scenario-2 forget facts, each with a
+    sentence stating it as context (distractor: another retain fact's sentence beside it),
+    for the original and each unlearned model; plus the same on the never-known control
+    facts (the nearest thing to a gold model here: facts the model never had) and a
+    counterfactual context (the sentence states a wrong option: share of answers that
+    follow the prompt instead of the weights).
+    """
+    from obliviate.evals.metrics import mcq_accuracy
+    from obliviate.ununlearning import measure_ununlearning
+
+    lm = load_smollm2()
+    env = _environment(args.threads)
+    pool = written_items() + world_fact_items(args.world_items)
+    forget, retain, unknown, counts = known_split(lm, pool, args.forget, args.retain)
+    forget, retain, control = stated(forget), stated(retain), stated(unknown[:args.control])
+    models = {"original": lm}
+    runs = {}
+    for method in args.methods.split(","):
+        options = dict(METHOD_DEFAULTS.get(method, {}))
+        if args.epochs:
+            options["epochs"] = args.epochs
+        unlearned, wall, cpu, _, steps = unlearn_timed(lm, method, forget, retain, options)
+        models[method] = unlearned
+        runs[method] = {"options": options, "steps": steps, "unlearn_s": round(wall, 1), "unlearn_cpu_s": round(cpu, 1)}
+    table = measure_ununlearning(models, forget, retain, compositional=[])
+    extra = {"control_no_context": {}, "control_in_context": {}, "forget_counterfactual_follows_prompt": {}}
+    wrong = stated(forget, wrong=True)
+    for name, m in models.items():
+        extra["control_no_context"][name] = mcq_accuracy(m, control)
+        extra["control_in_context"][name] = mcq_accuracy(m, control, with_context=True)
+        extra["forget_counterfactual_follows_prompt"][name] = mcq_accuracy(m, wrong, with_context=True)
+    result = {c: {k: round(v, 4) for k, v in row.items()} for c, row in {**table, **extra}.items()}
+    emit({"bench": "smollm2_ununlearning", **counts, "n_forget": len(forget), "n_retain": len(retain),
+          "n_control": len(control), "runs": runs, **result, **env})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["quant", "scenario2", "throughput", "scenario1", "_step"])
+    parser.add_argument("part", choices=["quant", "scenario2", "throughput", "scenario1", "ununlearning", "_step"])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--methods", default="npo,rmu,idk")
     parser.add_argument("--world-items", type=int, default=0, help="world facts in the pool (0: all 117)")
@@ -443,7 +495,7 @@ def main() -> None:
     if args.part == "quant" and not args.epochs:
         args.epochs = 3
     {"quant": run_quant, "scenario2": run_scenario2, "throughput": run_throughput,
-     "scenario1": run_scenario1, "_step": run_step}[args.part](args)
+     "scenario1": run_scenario1, "ununlearning": run_ununlearning, "_step": run_step}[args.part](args)
 
 
 if __name__ == "__main__":
