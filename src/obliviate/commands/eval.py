@@ -20,7 +20,8 @@ HELP = ("Evaluate a model on a published unlearning benchmark; writes OUT/eval.j
 
 
 @commands.command("eval", help=HELP)
-def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model directory to evaluate."),
+def eval_cmd(model: Path = typer.Option(..., help="Local Hugging Face model directory to evaluate, or a "
+                                       "name from `obliviate models list`."),
              benchmark: str = typer.Option(..., help="tofu, muse or wmdp."),
              data: Path = typer.Option(..., help="The benchmark's files as published: TOFU's qa folder, a MUSE "
                                        "data/<corpus> folder, or WMDP file(s) (docs/datasets.md)."),

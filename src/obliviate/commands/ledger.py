@@ -20,7 +20,8 @@ commands.add_typer(ledger_app, name="ledger")
 
 @ledger_app.command("init")
 def init_cmd(directory: Path = typer.Argument(..., help="Ledger directory to create (new or empty)."),
-             model: Path = typer.Option(..., help="Original model (local HF directory; never modified)."),
+             model: Path = typer.Option(..., help="Original model (local HF directory, never modified, or a "
+                                        "name from `obliviate models list`)."),
              retain: Optional[Path] = typer.Option(None, help="Retain set (JSONL) every request keeps."),
              method: str = typer.Option("npo", help="Default unlearning method of `ledger run`."),
              option: list[str] = typer.Option([], "--option", "-o", help="Default method option key=value."),
