@@ -7,8 +7,8 @@ split, with
   in context, compositional, obfuscated, encoded, initial + last, separate turns);
 - ``false_positive``: retain, neighbor, retain people sharing a last / first name with a
   forget person, by initial + last, across turns, holdout (no goal);
-- ``tuned`` / ``heldout`` / ``heldout2``: block rate per obfuscation kind of
-  :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and two
+- ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3``: block rate per obfuscation kind of
+  :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and three
   held-out sets (see docs/guard.md for which of the first set the guard was later changed for);
 - ``goal``: >= 0.99 block on every forget and tuned kind, <= 0.02 false positives on every
   kind but holdout; whether the held-out kinds meet the block goal is reported apart.
@@ -30,7 +30,7 @@ from obliviate.data.world import World, WorldConfig, qa_prompt
 from obliviate.guard import Guard, GuardConfig
 from obliviate.guard.evaluate import (GOAL_BLOCK_RATE, GOAL_FALSE_POSITIVE_RATE, GOAL_FP_KINDS, evaluate_guard,
                                       guard_queries, obfuscation_queries)
-from obliviate.guard.obfuscate import HELDOUT2_KINDS, HELDOUT_KINDS, TUNED_KINDS
+from obliviate.guard.obfuscate import HELDOUT2_KINDS, HELDOUT3_KINDS, HELDOUT_KINDS, TUNED_KINDS
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -74,8 +74,8 @@ def kinds(seed: int, semantic: bool, per_kind: bool = True) -> dict:
     queries = guard_queries(splits["forget"], splits["retain"], world.compositional_items("forget10"),
                             splits["holdout"], seed=seed)
     main = evaluate_guard(guard, queries, thresholds=())
-    groups = (TUNED_KINDS, HELDOUT_KINDS, HELDOUT2_KINDS) if per_kind else ((), (), ())
-    tuned, heldout, heldout2 = (evaluate_guard(guard, obfuscation_queries(splits["forget"], g, seed), thresholds=())
+    groups = (TUNED_KINDS, HELDOUT_KINDS, HELDOUT2_KINDS, HELDOUT3_KINDS) if per_kind else ((), (), (), ())
+    tuned, heldout, heldout2, heldout3 = (evaluate_guard(guard, obfuscation_queries(splits["forget"], g, seed), thresholds=())
                                 if g else {"block_rate": {}, "missed": {}, "n_queries": {"none": 0}}
                                 for g in groups)
     eval_s = time.perf_counter() - t
@@ -88,13 +88,15 @@ def kinds(seed: int, semantic: bool, per_kind: bool = True) -> dict:
         "threshold": guard.config.threshold if guard.semantic is not None else None,
         "block": r4(main["block_rate"]), "false_positive": r4(main["false_positive_rate"]),
         "tuned": r4(tuned["block_rate"]), "heldout": r4(heldout["block_rate"]),
-        "heldout2": r4(heldout2["block_rate"]),
+        "heldout2": r4(heldout2["block_rate"]), "heldout3": r4(heldout3["block_rate"]),
         "n_queries": {**main["n_queries"], "per_obfuscation_kind": next(iter(tuned["n_queries"].values()))},
         "goal": {"met_on_tuned": bool(block_ok and fp_ok),
                  "heldout_kinds_blocked": sum(v >= GOAL_BLOCK_RATE for v in heldout["block_rate"].values()),
                  "heldout_kinds": len(heldout["block_rate"]),
                  "heldout2_kinds_blocked": sum(v >= GOAL_BLOCK_RATE for v in heldout2["block_rate"].values()),
-                 "heldout2_kinds": len(heldout2["block_rate"])},
+                 "heldout2_kinds": len(heldout2["block_rate"]),
+                 "heldout3_kinds_blocked": sum(v >= GOAL_BLOCK_RATE for v in heldout3["block_rate"].values()),
+                 "heldout3_kinds": len(heldout3["block_rate"])},
         "missed_examples": {k: v[:1] for k, v in {**main["missed"], **tuned["missed"]}.items() if v},
         "false_positive_examples": {k: [e["prompt"] for e in v[:2]] for k, v in main["false_positives"].items() if v},
         "build_s": round(build_s, 2), "eval_s": round(eval_s, 2),
@@ -110,6 +112,7 @@ def markdown(rows: list[dict]) -> str:
     lines = [head]
     for section, label in (("block", "block"), ("tuned", "block (tuned obfuscation)"),
                            ("heldout", "block (held-out set 1)"), ("heldout2", "block (held-out set 2)"),
+                           ("heldout3", "block (held-out set 3)"),
                            ("false_positive", "false positive")):
         for k in (rows[0][section] if rows[0][section] else ()):
             lines.append(f"| {label}: {k} | " + " | ".join(f"{r[section].get(k, float('nan')):.3f}" for r in rows)
