@@ -38,6 +38,7 @@ class UnlearnResult:
     original_path: str | None = None
     original_sha256: str | None = None
     unlearned_sha256: str | None = None
+    resumed_from_step: int = 0  # > 0: training continued a stopped run's checkpoint from this step
 
 
 def _as_model(model: str | Path | LanguageModel, trust_remote_code: bool = False) -> LanguageModel:
@@ -98,7 +99,8 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
     seconds = time.perf_counter() - start
     result = UnlearnResult(model=unlearned, method=method, intention=info.intention.value,
                            config=dataclasses.asdict(cfg), seconds=seconds,
-                           original_path=original_path, original_sha256=original_sha)
+                           original_path=original_path, original_sha256=original_sha,
+                           resumed_from_step=checkpoint.resumed_from if checkpoint is not None else 0)
     if out is not None and _is_main_process():
         write_run(result, Path(out), forget_items, retain_items, overwrite=overwrite, inputs=inputs)
     return result
@@ -159,7 +161,8 @@ def _write_run_files(result: UnlearnResult, run_dir: RunDir, forget: list[QAItem
         "unlearned": {"path": str(run_dir.final_model_dir), "sha256": result.unlearned_sha256},
         "forget_items": len(forget),
         "retain_items": len(retain),
-        "timings_s": {"unlearn": round(result.seconds, 3)},
+        "timings_s": {"unlearn": round(result.seconds, 3)},  # with a resume: the resumed part only
+        "resumed_from_step": result.resumed_from_step,
         "environment": {"python": platform.python_version(), "torch": torch.__version__,
                         "processes": _num_processes()},
     }

@@ -132,7 +132,9 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
 
     result = unlearn(model, forget, retain, method=method, out=out, trust_remote_code=trust_remote_code,
                      overwrite=overwrite, resume=True if resume else None, **options)
-    console.print(f"unlearned with {method} ({result.intention}) in {result.seconds:.1f} s -> {out}")
+    resumed = (f", resumed from the checkpoint of a stopped run at step {result.resumed_from_step}"
+               if result.resumed_from_step else "")
+    console.print(f"unlearned with {method} ({result.intention}) in {result.seconds:.1f} s{resumed} -> {out}")
 
 
 @app.command()
@@ -278,6 +280,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 # What an interrupted command keeps, printed after "interrupted: <command>".
 RESUME_HINTS = {
     ("ledger", "run"): "requests already done are kept; run the same command to resume",
+    ("unlearn",): "a gradient method's training state is checkpointed; the same command resumes it",
 }
 
 

@@ -193,6 +193,7 @@ class Checkpoint:
         self.every_steps, self.every_seconds = every_steps, every_seconds
         self.meta = meta or {}
         self._last = time.monotonic()
+        self.resumed_from = 0  # the step restore() continued from (0: the run started afresh)
 
     def maybe_save(self, step: int, model, optimizer, scheduler=None) -> bool:
         due = (self.every_steps and step % self.every_steps == 0) or (
@@ -246,6 +247,7 @@ class Checkpoint:
         from safetensors.torch import load_file
 
         step = int(state["step"])
+        self.resumed_from = step
         params = load_file(self.directory / f"model-{step}.safetensors")
         named = dict(_unwrap(model).named_parameters())
         with torch.no_grad():

@@ -50,3 +50,34 @@ def test_sigint_during_training_exits_130_and_writes_nothing(tmp_path, tiny_mode
     assert "Traceback" not in stderr
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["forget.jsonl", "retain.jsonl"]
+
+
+def test_a_stopped_unlearn_says_it_resumes_and_the_rerun_says_it_resumed(cli, tmp_path, tiny_model, data_files,
+                                                                        monkeypatch):
+    """The same command after Ctrl-C continues the checkpoint without --resume; both runs say so."""
+    import json
+
+    import obliviate.training as training
+
+    forget, retain = data_files
+    monkeypatch.setenv("OBLIVIATE_HOME", str(tmp_path / "home"))
+    args = ["unlearn", "--model", tiny_model, "--forget", forget, "--retain", retain, "--method", "ga",
+            "-o", "epochs=3", "-o", "batch_size=1"]  # 4 items: 12 steps
+    real = training.check_finite
+
+    def stop_at_step_5(loss, at):
+        if at == 5:
+            raise KeyboardInterrupt
+        real(loss, at)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(training, "check_finite", stop_at_step_5)
+        r = cli(*args, "--out", tmp_path / "a")
+    assert r.code == 130 and "the same command resumes it" in " ".join(r.err.split()), r.output
+    r = cli(*args, "--out", tmp_path / "a")
+    assert r.code == 0 and "resumed from the checkpoint of a stopped run at step 5" in " ".join(r.out.split())
+    assert json.loads((tmp_path / "a" / "run.json").read_text())["resumed_from_step"] == 5
+    r = cli(*args, "--out", tmp_path / "b")  # the checkpoint is gone once the run finished
+    assert r.code == 0 and "resumed" not in r.out
+    runs = [json.loads((tmp_path / d / "run.json").read_text()) for d in ("a", "b")]
+    assert runs[1]["resumed_from_step"] == 0 and runs[0]["unlearned"]["sha256"] == runs[1]["unlearned"]["sha256"]
