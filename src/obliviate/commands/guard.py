@@ -87,15 +87,16 @@ def guard_serve(run: Path = typer.Option(..., help="Run directory whose model an
     from obliviate.guard import Guard, GuardedModel
     from obliviate.guard.server import serve
     from obliviate.models.load import load_model
-    from obliviate.ununlearning import load_run_inputs
+    from obliviate.rundir import RunDir
 
-    inputs = load_run_inputs(run)
-    guard = Guard.from_items(inputs.forget, inputs.retain, _config(threshold, semantic, refusal))
-    lm = load_model(inputs.unlearned, trust_remote_code=trust_remote_code)
+    run_dir = RunDir(run)
+    unlearned = run_dir.model_paths()["unlearned"]
+    guard = Guard.from_items(run_dir.forget_items(), run_dir.retain_items(), _config(threshold, semantic, refusal))
+    lm = load_model(unlearned, trust_remote_code=trust_remote_code)
     if admin_detail:
         console.print("[yellow]warning:[/yellow] --admin-detail: replies name the forget entity and score; "
                       "do not expose this server to untrusted clients")
-    console.print(f"serving {inputs.unlearned} behind the guard ({guard.mode}) on http://{host}:{port}/v1"
+    console.print(f"serving {unlearned} behind the guard ({guard.mode}) on http://{host}:{port}/v1"
                   + (" (API key required)" if api_key else ""))
     serve(GuardedModel(lm, guard, refusal), host=host, port=port, api_key=api_key, allowed_hosts=allowed_host,
           allow_public_without_key=allow_public_without_key, admin_detail=admin_detail,
