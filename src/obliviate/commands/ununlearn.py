@@ -30,10 +30,9 @@ def ununlearn(run: Path = typer.Argument(..., help="Run directory (run.json, mod
         if path is not None and not path.is_dir():
             raise ModelLoadError(f"{name} {path} is not a directory")
     run_dir = RunDir(run)
-    recorded = run_dir.read_run()  # a clear error for a directory that is not a run
-    report = run_dir.read_report() if run_dir.path(RunDir.REPORT).is_file() else {}
-    gold_in = gold or ((report.get("models") or {}).get("gold") or {}).get("path")
-    original_in = original or (recorded.get("original") or {}).get("path")
+    recorded = run_dir.model_paths()  # a clear error for a directory that is not a run
+    gold_in = gold or recorded["gold"]  # as the run records them (report: the run's own or the demo's)
+    original_in = original or recorded["original"]
     # ununlearning.json and report.json are written into RUN: never into (or as) a model.
     check_outputs([("gold model", gold_in), ("original model", original_in), ("the run's model", run_dir.model_dir),
                    ("the run's forget set", run_dir.path(RunDir.FORGET))],
