@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from obliviate.data.formats import load_forget_retain
+from obliviate.data.benchmarks import load_forget_retain_files
 from obliviate.data.schema import QAItem
 from obliviate.evals.metrics import SplitMetrics, evaluate_split, forget_quality, world_model_utility
 from obliviate.methods.registry import build_config, get_method
@@ -38,6 +38,7 @@ class UnlearnResult:
     original_path: str | None = None
     original_sha256: str | None = None
     unlearned_sha256: str | None = None
+    data: dict | None = None  # the forget/retain files read: path, sha256, format, items, people
     resumed_from_step: int = 0  # > 0: training continued a stopped run's checkpoint from this step
 
 
@@ -73,7 +74,7 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
     it to the same result. ``resume``: None resumes when a checkpoint of this run exists,
     True requires one, False starts over.
     """
-    forget_items, retain_items = load_forget_retain(forget, retain)
+    forget_items, retain_items, sources = load_forget_retain_files(forget, retain)  # TOFU/MUSE/WMDP files too
     if not isinstance(model, LanguageModel):
         from obliviate.models.pretrained import resolve_model_path
 
@@ -101,6 +102,7 @@ def unlearn(model: str | Path | LanguageModel, forget: str | Path | list[QAItem]
                            config=dataclasses.asdict(cfg), seconds=seconds,
                            original_path=original_path, original_sha256=original_sha,
                            resumed_from_step=checkpoint.resumed_from if checkpoint is not None else 0)
+    result.data = sources
     if out is not None and _is_main_process():
         write_run(result, Path(out), forget_items, retain_items, overwrite=overwrite, inputs=inputs)
     return result
@@ -161,6 +163,7 @@ def _write_run_files(result: UnlearnResult, run_dir: RunDir, forget: list[QAItem
         "unlearned": {"path": str(run_dir.final_model_dir), "sha256": result.unlearned_sha256},
         "forget_items": len(forget),
         "retain_items": len(retain),
+        "data": result.data or {},
         "timings_s": {"unlearn": round(result.seconds, 3)},  # with a resume: the resumed part only
         "resumed_from_step": result.resumed_from_step,
         "environment": {"python": platform.python_version(), "torch": torch.__version__,

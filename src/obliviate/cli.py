@@ -94,8 +94,10 @@ def demo(out: Path = typer.Option(Path("obliviate_runs/demo"), help="Output dire
 
 @app.command("unlearn")
 def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model directory."),
-                forget: Path = typer.Option(..., help="Forget set (JSONL, obliviate or TOFU fields)."),
-                retain: Optional[Path] = typer.Option(None, help="Retain set (JSONL); must share no item with --forget."),
+                forget: Path = typer.Option(..., help="Forget set: JSONL or JSON array of QA items (obliviate or TOFU "
+                                            "fields, MUSE knowmem), or WMDP multiple-choice records."),
+                retain: Optional[Path] = typer.Option(None, help="Retain set (formats as --forget); shares no "
+                                                 "item with --forget."),
                 method: str = typer.Option("npo", help="Method name (see `obliviate methods`)."),
                 out: Path = typer.Option(..., help="Run directory to write (must be new or empty)."),
                 overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
@@ -113,7 +115,7 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
     Inputs (model, forget, retain) are never written: an --out that is, contains or
     lies inside any of them is refused, as is a non-empty --out without --overwrite.
     """
-    from obliviate.data.formats import load_forget_retain
+    from obliviate.data.benchmarks import load_forget_retain_files
     from obliviate.rundir import check_input_dir, check_output_dir
 
     # Everything a user can get wrong is checked here, before torch and the model load.
@@ -124,7 +126,7 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
 
     model = resolve_model_arg(model, "--model")  # a name from `obliviate models list` -> its directory
     check_input_dir(model, "--model")
-    load_forget_retain(forget, retain)
+    load_forget_retain_files(forget, retain)  # TOFU / MUSE knowmem / WMDP files as published
     check_output_dir(out, [("--model", model), ("--forget", forget), ("--retain", retain)], overwrite,
                      marker="run.json")
 

@@ -175,3 +175,99 @@ def load_muse_texts(path: str | os.PathLike) -> list[str]:
             raise DataFormatError(f"{where}: expected a string (or an object with 'text'), found {type(r).__name__}")
         out.append(r)
     return out
+
+
+# ---- unlearning inputs: `obliviate unlearn --forget / --retain` ---------------------
+# TOFU's files hold 20 consecutive questions per fictitious author (Maini et al. 2024).
+TOFU_QUESTIONS_PER_AUTHOR = 20
+
+
+def _record_kind(record: Any, where: str) -> str:
+    if isinstance(record, dict) and "choices" in record:
+        return "wmdp"
+    if isinstance(record, dict) and "question" in record:
+        return "qa"
+    raise DataFormatError(f"{where}: expected a QA object ('question', 'answer': TOFU, MUSE knowmem or "
+                          f"obliviate fields) or a WMDP object ('question', 'choices', 'answer'), found "
+                          f"{type(record).__name__ if not isinstance(record, dict) else sorted(record)}")
+
+
+def load_unlearning_file(path: str | os.PathLike, *, allow_empty: bool = False) -> tuple[list[QAItem], dict]:
+    """Items of a forget or retain file as a benchmark publishes it, and where they came from.
+
+    Accepted: obliviate / TOFU JSON Lines or a JSON array of ``question`` / ``answer``
+    records (TOFU's optional ``paraphrased_answer`` / ``perturbed_answer``; MUSE's
+    ``knowmem/*_qa.json`` has the same records), and WMDP's multiple-choice records
+    (:func:`load_wmdp`: the correct choice is the answer, the others the perturbed answers).
+    A file whose items carry no ``entity`` gets TOFU's grouping: 20 consecutive items per
+    person, labelled ``"<file stem> author <n>"`` (the audit's people; the rule is recorded).
+
+    Returns ``(items, source)``; ``source`` (``path``, ``sha256``, ``format``, ``items``,
+    ``people``, ``entity``) goes into the run's ``run.json``.
+    """
+    import hashlib
+
+    from obliviate.data.formats import check_data_file, known_fields, read_jsonl
+    from obliviate.errors import EmptySplitError
+
+    path = check_data_file(path)
+    records = read_records(path) if path.stat().st_size else []
+    if not records:
+        if not allow_empty:
+            raise EmptySplitError(f"{path}: holds no items; a forget or retain file needs at least one")
+        items, kind = [], "qa"
+    else:
+        kind = _record_kind(records[0][1], records[0][0])
+        if kind == "wmdp":
+            items = load_wmdp(path, split="")
+        elif path.suffix != ".parquet" and not decode_first(path).startswith("["):
+            items = read_jsonl(path, allow_empty=allow_empty)  # JSON Lines: unknown fields warned about there
+        else:
+            items = [item_from_record(r, where) for where, r in records]
+            unknown = sorted({k for _, r in records if isinstance(r, dict) for k in r} - known_fields())
+            if unknown:
+                import warnings
+
+                from obliviate.data.formats import DataWarning
+
+                warnings.warn(DataWarning(f"{path}: ignoring unknown field(s) {', '.join(unknown)}"), stacklevel=2)
+    entity = "from the file"
+    if items and not any(i.entity for i in items):
+        for k, item in enumerate(items):
+            item.entity = f"{path.stem} author {k // TOFU_QUESTIONS_PER_AUTHOR + 1}"
+        entity = (f"derived: {TOFU_QUESTIONS_PER_AUTHOR} consecutive items per person "
+                  "(TOFU's questions per author)")
+    source = {"path": str(path.resolve()), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+              "format": {"wmdp": "WMDP multiple choice"}.get(kind, "question/answer (TOFU / MUSE knowmem / obliviate)"),
+              "items": len(items), "people": len({i.entity for i in items}), "entity": entity,
+              "with_perturbed_answers": sum(bool(i.perturbed_answers) for i in items)}
+    return items, source
+
+
+def decode_first(path: Path) -> str:
+    """The first non-blank characters of a text file (to tell a JSON array from JSON Lines)."""
+    with open(path, "rb") as fh:
+        return fh.read(4096).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+
+
+def load_forget_retain_files(forget: str | os.PathLike | list[QAItem],
+                             retain: str | os.PathLike | list[QAItem] | None
+                             ) -> tuple[list[QAItem], list[QAItem], dict]:
+    """:func:`obliviate.data.formats.load_forget_retain` for benchmark files as published
+    (:func:`load_unlearning_file`); also returns ``{"forget": source, "retain": source}``
+    for the inputs given as paths (item lists are used as they are)."""
+    from obliviate.data.formats import check_disjoint, load_items
+
+    sources: dict[str, dict] = {}
+    loaded = {}
+    for role, value in (("forget", forget), ("retain", retain)):
+        if value is None:
+            loaded[role] = []
+        elif isinstance(value, list):
+            loaded[role] = load_items(value, allow_empty=role == "retain")
+        else:
+            loaded[role], sources[role] = load_unlearning_file(value, allow_empty=role == "retain")
+    check_disjoint(loaded["forget"], loaded["retain"],
+                   f"--forget {forget}" if "forget" in sources else "the forget set",
+                   f"--retain {retain}" if "retain" in sources else "the retain set")
+    return loaded["forget"], loaded["retain"], sources
