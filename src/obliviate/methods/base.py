@@ -15,7 +15,8 @@ import torch
 
 from obliviate.data.schema import QAItem
 from obliviate.models.load import LanguageModel
-from obliviate.training import Checkpoint, Progress, qa_pairs, sequence_logprobs
+from obliviate.methods.losses import nll, retain_term, sequence_logprob  # noqa: F401  (methods import them here)
+from obliviate.training import Checkpoint, Progress, qa_pairs
 
 
 @dataclass
@@ -49,6 +50,7 @@ class UnlearningMethod:
 
     Config: ClassVar[type] = MethodConfig
     info: ClassVar[Any]
+    checkpoints: ClassVar[bool] = False   # whether run() saves and resumes a checkpoint
 
     def __init__(self, config: Any | None = None):
         self.config = config if config is not None else self.Config()
@@ -59,21 +61,11 @@ class UnlearningMethod:
         raise NotImplementedError
 
 
-def nll(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Mean next-token cross-entropy on labelled tokens."""
-    return model(**batch).loss
-
-
-def sequence_logprob(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Sum of log-probabilities of labelled tokens per sequence (differentiable)."""
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    return sequence_logprobs(logits, batch["labels"])[0]
-
-
 class GradientMethod(UnlearningMethod):
     """A method defined by a loss on forget batches; the core adds the retain term."""
 
     Config: ClassVar[type] = GradientConfig
+    checkpoints: ClassVar[bool] = True
     uses_retain: ClassVar[bool] = True        # draw retain batches and add the retain term
     uses_reference: ClassVar[bool] = False    # the core builds ``ctx.reference`` (a frozen copy)
     retain_losses: ClassVar[tuple[str, ...]] = ("nll", "kl")   # accepted ``retain_loss`` values
@@ -91,9 +83,7 @@ class GradientMethod(UnlearningMethod):
 
     def retain_loss(self, model, batch: dict[str, torch.Tensor], ctx) -> torch.Tensor:
         """The retain term on one retain batch: the core's NLL or KL, as ``config.retain_loss`` says."""
-        from obliviate.methods.trainer import retain_term
-
-        return retain_term(self.config.retain_loss, model, batch, ctx)
+        return retain_term(self.config.retain_loss, model, batch, ctx.reference)
 
     def run(self, lm, forget, retain, progress=None, checkpoint=None):
         from obliviate.methods.trainer import train_gradient_method

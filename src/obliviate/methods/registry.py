@@ -1,4 +1,8 @@
-"""The method registry: every unlearning method declared once, with its intention."""
+"""The method registry: every unlearning method declared once, with its intention.
+
+Importing this module imports its package first (``obliviate/methods/__init__.py``),
+which imports every method module: the registry is full whenever it can be read.
+"""
 
 from __future__ import annotations
 
@@ -46,14 +50,8 @@ def register(name: str, *, intention: Intention, family: str, reference: str) ->
     return wrap
 
 
-def _load_all() -> None:
-    # Importing the package modules runs their @register decorators.
-    import obliviate.methods  # noqa: F401
-
-
 def get_method(name: str) -> MethodInfo:
     """Look up a method by registry name; the error lists the known names."""
-    _load_all()
     if name not in _REGISTRY:
         raise ObliviateError(f"unknown method {name!r}; known methods: {', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[name]
@@ -61,7 +59,6 @@ def get_method(name: str) -> MethodInfo:
 
 def all_methods() -> list[MethodInfo]:
     """Every registered method, in registration order."""
-    _load_all()
     return list(_REGISTRY.values())
 
 

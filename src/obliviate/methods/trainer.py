@@ -28,10 +28,8 @@ from torch.utils.data import DataLoader
 
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
-from obliviate.methods.base import GradientMethod, nll
 from obliviate.models.load import LanguageModel
-from obliviate.training import (IGNORE, Checkpoint, Encoded, Progress, collate, encode_pairs, qa_pairs,
-                                train_steps)
+from obliviate.training import Checkpoint, Encoded, Progress, collate, encode_pairs, qa_pairs, train_steps
 
 _ACCELERATOR: Accelerator | None = None
 RETAIN_LOSSES = ("nll", "kl")
@@ -69,25 +67,6 @@ def _loader(examples: list, batch_size: int, pad_id: int, seed: int,
 def _cycle(loader: DataLoader):
     while True:
         yield from loader
-
-
-def kl_to_reference(model, reference, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Mean KL(p_reference || p_model) over the labelled (answer) positions of ``batch``."""
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
-    with torch.no_grad():
-        ref = reference(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
-    mask = (batch["labels"][:, 1:] != IGNORE).float()
-    ref_logp = torch.log_softmax(ref.float(), -1)
-    logp = torch.log_softmax(logits.float(), -1)
-    kl = (ref_logp.exp() * (ref_logp - logp)).sum(-1)
-    return (kl * mask).sum() / mask.sum().clamp(min=1)
-
-
-def retain_term(kind: str, model, batch: dict[str, torch.Tensor], ctx: TrainingContext) -> torch.Tensor:
-    """The shared retain loss: ``nll`` (keep the answers) or ``kl`` (keep the original's distribution)."""
-    if kind == "kl":
-        return kl_to_reference(model, ctx.reference, batch)
-    return nll(model, batch)
 
 
 def frozen_copy(model) -> torch.nn.Module:
@@ -240,7 +219,7 @@ def run_checkpoint(method_cls: type, lm: LanguageModel, forget: list[QAItem], re
     ``resume``: None resumes a checkpoint of the same run when there is one; True requires
     one (an error otherwise); False discards it and starts over.
     """
-    if not issubclass(method_cls, GradientMethod):
+    if not method_cls.checkpoints:
         if resume:
             raise ObliviateError(f"{method} runs in one quick pass and keeps no checkpoint: nothing to resume")
         return None
