@@ -2,8 +2,9 @@
 
 A gradient method is a subclass of :class:`GradientMethod` that defines only its forget
 loss (and, if it needs one, a :meth:`~GradientMethod.prepare` step such as caching
-reference log-probabilities). The loop, batching, devices, LoRA, the retain term, the
-frozen reference model and checkpoints live in :mod:`obliviate.methods.trainer`.
+reference log-probabilities). The loop, batching, devices, LoRA, the frozen reference
+model and checkpoints live in :mod:`obliviate.methods.trainer`; the shared losses (NLL,
+the KL retain term) in :mod:`obliviate.methods.losses`.
 """
 
 from __future__ import annotations
