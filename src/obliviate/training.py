@@ -47,14 +47,20 @@ def encode_pairs(tokenizer, pairs: list[tuple[str, str]], max_length: int = 256,
     cut (and gets no EOS, since the answer does not end there); only a prompt longer
     than its share (all but ``min(len(completion), max_length // 2)`` tokens) is cut, at
     its start, keeping the question that ends it.
+
+    Prompt and completion are tokenized as one text and the prompt's own token count is
+    masked, as TOFU's ``convert_raw_data_to_model_format`` does and as scoring does
+    (:func:`obliviate.evals.scoring.encode_full_text`): tokenizing them apart changes the
+    tokens at the boundary for BPE tokenizers that merge across it.
     """
     bos = [tokenizer.bos_token_id] if tokenizer.bos_token_id is not None else []
     eos = [tokenizer.eos_token_id] if add_eos and tokenizer.eos_token_id is not None else []
-    prompts = tokenizer([p for p, _ in pairs], add_special_tokens=False)["input_ids"]
-    completions = tokenizer([c for _, c in pairs], add_special_tokens=False)["input_ids"]
+    texts = tokenizer([p + c for p, c in pairs], add_special_tokens=False)["input_ids"]
+    n_prompts = [len(p) for p in tokenizer([p for p, _ in pairs], add_special_tokens=False)["input_ids"]]
     out = []
     room = max_length - len(bos)
-    for p, c in zip(prompts, completions):
+    for text, n in zip(texts, n_prompts):
+        p, c = text[:n], text[n:]
         full = c + eos
         keep = min(len(p), room - min(len(full), max_length // 2))
         prompt = p[len(p) - keep:]
