@@ -4,9 +4,11 @@ The gold standard the other methods are measured against (Bourtoule et al. 2021 
 it the naive baseline of machine unlearning): start from ``base_model`` (for the
 embedded world, ``WorldModels.base``, the reading-comprehension model that never saw
 a world person) and train it on the retain set alone with the tiny-model recipe
-(AdamW, warmup + cosine, small batches), mixing in reading-comprehension examples
-so the model keeps using its context. Exact by construction; the cost is a full
-training run, which is why SISA exists.
+(AdamW, warmup + cosine, small batches). When ``base_model`` is the embedded world's
+own reading base, 100 of the world's synthetic reading-comprehension texts are mixed
+into every epoch, as the recipe that built it does, so the model keeps using its
+context; a user's own base model gets none unless ``reading_per_epoch`` asks for them.
+Exact by construction; the cost is a full training run, which is why SISA exists.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ class RetrainConfig(MethodConfig):
     epochs: int = TinyConfig.memorize_epochs
     batch_size: int = TinyConfig.memorize_batch_size
     lr: float = TinyConfig.memorize_lr
-    reading_per_epoch: int = TinyConfig.reading_per_epoch  # reading pairs mixed into each epoch (0: none)
+    # Synthetic reading texts of the embedded world mixed into each epoch. None: the recipe's
+    # 100 when base_model is the world's own reading base, else 0 (see resolve_reading).
+    reading_per_epoch: int | None = None
     max_length: int = TinyConfig.max_length
 
 
@@ -39,13 +43,29 @@ def placement(lm: LanguageModel) -> dict:
     return {"dtype": param.dtype, "device": str(param.device)}
 
 
+def resolve_reading(config: RetrainConfig) -> int:
+    """How many reading texts per epoch ``config`` means: an explicit value as given; for
+    None, the tiny recipe's count when ``base_model`` is the embedded world's reading base
+    (its cache marker says ``reading-base``), else 0: a user's own model is not fed the
+    embedded world's synthetic texts."""
+    from obliviate.models.cache import cached_kind
+
+    n = config.reading_per_epoch
+    if n is None:
+        return TinyConfig.reading_per_epoch if cached_kind(config.base_model) == "reading-base" else 0
+    if n < 0:
+        raise ObliviateError(f"reading_per_epoch must be >= 0, got {n}")
+    return n
+
+
 def train_on_pairs(model, tokenizer, pairs: list[tuple[str, str]], config: RetrainConfig,
                    progress=None, reading_offset: int = 0) -> None:
     """Memorize ``pairs`` with the tiny-model recipe (shared with ``models.tiny``)."""
-    reader = World() if config.reading_per_epoch else None
+    n_reading = resolve_reading(config)
+    reader = World() if n_reading else None
 
     def epoch_pairs(epoch: int) -> list[tuple[str, str]]:
-        reading = reader.reading_texts(reading_offset + epoch, config.reading_per_epoch) if reader else []
+        reading = reader.reading_texts(reading_offset + epoch, n_reading) if reader else []
         return pairs + reading
 
     _run_epochs(model, tokenizer, epoch_pairs, config.epochs, config.batch_size, config.lr,
@@ -66,6 +86,8 @@ class Retrain(UnlearningMethod):
                                  "data (for the embedded world, WorldModels.base)")
         if not retain:
             raise EmptySplitError("retrain needs a retain set: it is the only training data")
+        # Resolved in place, so the run's recorded config says how many reading texts were used.
+        cfg.reading_per_epoch = resolve_reading(cfg)
         base = load_model(cfg.base_model, **placement(lm))
         if base.tokenizer.get_vocab() != lm.tokenizer.get_vocab():
             raise ObliviateError(f"base_model {cfg.base_model} has a different tokenizer than the model "

@@ -22,7 +22,7 @@ import torch
 
 from obliviate.errors import EmptySplitError, ObliviateError
 from obliviate.methods.registry import Intention, register
-from obliviate.methods.retrain import Retrain, RetrainConfig, placement, train_on_pairs
+from obliviate.methods.retrain import Retrain, RetrainConfig, placement, resolve_reading, train_on_pairs
 from obliviate.models.artifact import ShardEnsemble, make_wrapper
 from obliviate.models.load import LanguageModel, load_model
 from obliviate.models.tiny import RECIPE_VERSION
@@ -77,6 +77,8 @@ class SISA(Retrain):
             raise ObliviateError(f"sisa shards must be >= 1, got {cfg.shards}")
         if not retain:
             raise EmptySplitError("sisa needs a retain set: it is the shards' training data")
+        # Resolved before the shard cache keys are made: the key holds the count actually used.
+        cfg.reading_per_epoch = resolve_reading(cfg)
         if not all(i.entity for i in [*forget, *retain]):
             raise ObliviateError("sisa shards by person: every item needs an 'entity' field")
         forget_ids = {id(i) for i in forget}
