@@ -61,15 +61,19 @@ def test_steering_is_suppression_revealed_by_hidden_states(original, baseline, s
     if "steering" not in {m.name for m in all_methods()}:
         pytest.skip("the steering method is not registered in this checkout")
     steered = unlearn(original, splits["forget"], splits["retain"], method="steering").model
-    outputs = {**baseline, "unlearned": attack_model(steered, splits["forget"], splits["retain"], config)}
-    report = audit_outputs(outputs, splits["forget"], config)
+    # The hidden-state attacks and one that misses (quantization): the full set is in findings.md.
+    cfg = AuditConfig(attacks=("none", "quantize_int8", "logit_lens", "probe"), delta=0.35)
+    outputs = {"original": {a: baseline["original"][a] for a in cfg.attacks},
+               "gold": {a: baseline["gold"][a] for a in cfg.attacks},
+               "unlearned": attack_model(steered, splits["forget"], splits["retain"], cfg)}
+    report = audit_outputs(outputs, splits["forget"], cfg)
     rk = report["residual_knowledge"]
     assert rk["none"]["rho"] <= 0.15, rk["none"]           # the direct questions look forgotten
     assert report["verdict"] == "suppression", report["verdict_reason"]
     named = report["verdict_reason"].split("'")[1]
     assert named == report["decision"]["attack"] and named in ("logit_lens", "probe")
     # The simultaneous lower bound of the named hidden-state attack clears the threshold.
-    assert rk[named]["ci"][0] >= config.suppression_threshold and rk[named]["informative"]
+    assert rk[named]["ci"][0] >= cfg.suppression_threshold and rk[named]["informative"]
     # The layer was chosen on the other half of the forget people, never the embeddings.
     details = report["audit"]["details"]["logit_lens"]["unlearned"]
     assert details["layer_for_half_a"] >= 1 and details["layer_for_half_b"] >= 1
