@@ -9,6 +9,8 @@ world would not train faster. Set ``OBLIVIATE_TEST_HOME`` to use another cache.
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,59 @@ def tmp_home(tmp_path, monkeypatch) -> Path:
     """An empty, private OBLIVIATE_HOME for tests that must build from scratch."""
     monkeypatch.setenv("OBLIVIATE_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
+
+
+@dataclass
+class CliResult:
+    """Exit code and captured output of one in-process CLI call (also spelled like subprocess's)."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+    returncode = property(lambda self: self.code)
+    stdout = property(lambda self: self.out)
+    stderr = property(lambda self: self.err)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """``cli(*args)``: :func:`obliviate.cli.main` in this process, as the console script calls it."""
+    from obliviate.cli import main
+
+    def run(*args) -> CliResult:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["obliviate", *map(str, args)])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def random_model(tmp_path_factory, world) -> Path:
+    """A 2-layer, width-32 Llama (random init, seed 0) on the world's tokenizer, saved as a HF dir."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from obliviate.models.tokenizer import train_tokenizer
+
+    tokenizer = train_tokenizer(world.all_text(), 2048)
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
+                         num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
+                         max_position_embeddings=128, tie_word_embeddings=True,
+                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                         pad_token_id=tokenizer.pad_token_id)
+    path = tmp_path_factory.mktemp("random_model") / "model"
+    LlamaForCausalLM(config).save_pretrained(path, safe_serialization=True)
+    tokenizer.save_pretrained(path)
+    return path

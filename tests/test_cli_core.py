@@ -21,25 +21,6 @@ def run_cli(*args, **kwargs):
                           text=True, env=env, timeout=kwargs.get("timeout", 600))
 
 
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    """``cli(*args)``: the CLI in this process, returning (returncode, stdout, stderr) like subprocess.run."""
-    from obliviate.cli import main
-
-    def run(*args) -> subprocess.CompletedProcess:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["obliviate", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
-        captured = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
-
-    return run
-
-
 def test_methods_json_lists_registry(cli):
     proc = cli("methods", "--json")
     assert proc.returncode == 0, proc.stderr

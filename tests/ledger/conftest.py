@@ -9,29 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import torch
 
 from obliviate.data.formats import write_jsonl
-
-
-@pytest.fixture(scope="session")
-def random_model(tmp_path_factory, world) -> Path:
-    """A 2-layer, width-32 Llama (random init, seed 0) saved as a HF directory."""
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    from obliviate.models.tokenizer import train_tokenizer
-
-    tokenizer = train_tokenizer(world.all_text(), 2048)
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
-                         num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                         max_position_embeddings=128, tie_word_embeddings=True,
-                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                         pad_token_id=tokenizer.pad_token_id)
-    path = tmp_path_factory.mktemp("random_model") / "model"
-    LlamaForCausalLM(config).save_pretrained(path, safe_serialization=True)
-    tokenizer.save_pretrained(path)
-    return path
 
 
 @pytest.fixture(scope="session")

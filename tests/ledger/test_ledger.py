@@ -26,25 +26,6 @@ def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           env={**os.environ, "OBLIVIATE_PROGRESS": "0", **(env or {})}, timeout=300)
 
 
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    """The CLI in this process: ``cli(*args)`` -> CompletedProcess-like (returncode, stdout, stderr)."""
-    from obliviate.cli import main
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["obliviate", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
-        captured = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
-
-    return run
-
-
 def _new_ledger(root: Path, model: Path, retain: Path, requests: list[Path]) -> Ledger:
     ledger = Ledger.init(root, model, retain=retain)
     for path in requests:
