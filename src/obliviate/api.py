@@ -121,17 +121,21 @@ def _input_paths(model: Any, forget: Any, retain: Any) -> list[tuple[str, Any]]:
 
 
 def _is_main_process() -> bool:
-    """Under ``accelerate launch`` every process runs :func:`unlearn`; only the main one writes."""
-    from accelerate import PartialState
+    """Under ``accelerate launch`` every process runs :func:`unlearn`; only the main one writes.
 
-    return PartialState().is_main_process
+    Asked of the trainer's accelerator: a bare ``PartialState()`` made before it (CPU
+    launch) sees one process, so every process would count itself the main one.
+    """
+    from obliviate.methods.trainer import accelerator
+
+    return accelerator().is_main_process
 
 
 def _num_processes() -> int:
     """Processes that trained together (``accelerate launch``); 1 for a plain run."""
-    from accelerate import PartialState
+    from obliviate.methods.trainer import accelerator
 
-    return PartialState().num_processes
+    return accelerator().num_processes
 
 
 def write_run(result: UnlearnResult, out: Path, forget: list[QAItem], retain: list[QAItem],

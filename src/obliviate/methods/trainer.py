@@ -97,8 +97,6 @@ def checkpoint_for(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem]
     method, its config, the number of processes and obliviate's version, so a checkpoint
     is resumed only by the same run: under ``$OBLIVIATE_HOME/checkpoints/unlearn-KEY``.
     """
-    from accelerate import PartialState
-
     from obliviate.version import __version__
     from obliviate.models.cache import obliviate_home
 
@@ -109,7 +107,7 @@ def checkpoint_for(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem]
     digest.update(json.dumps(sorted(lm.tokenizer.get_vocab().items())).encode())
     parts = {"method": method, "config": dataclasses.asdict(config),
              "forget": [dataclasses.asdict(i) for i in forget], "retain": [dataclasses.asdict(i) for i in retain],
-             "processes": PartialState().num_processes, "prompt_prefix": lm.prompt_prefix,
+             "processes": accelerator().num_processes, "prompt_prefix": lm.prompt_prefix,
              "obliviate": __version__}
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
     key = digest.hexdigest()[:20]
