@@ -76,14 +76,19 @@ def test_sigint_prints_what_was_interrupted_and_leaves_no_partial_output(cli, tm
         return written[-1]
 
     monkeypatch.setattr(export, "write_jsonl", write_then_interrupt)
+    # Python's own Ctrl-C handler, even when the tests run where SIGINT is inherited as ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     out = tmp_path / "world"
-    r = cli("world", "export", "--out", out, "--people", 20)
+    try:
+        r = cli("world", "export", "--out", out, "--people", 20)
+    finally:
+        handler_after = signal.signal(signal.SIGINT, previous)
     assert r.code == 130
     assert f"interrupted: world export --out {out}" in r.err
     assert len(written) == 2 and not out.exists()
     assert list(tmp_path.iterdir()) == []  # the staging directory is gone too
     # The CLI leaves SIGINT to Python (code inside a command may catch KeyboardInterrupt).
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert handler_after is signal.default_int_handler
 
 
 def test_keyboard_interrupt_from_a_library_also_exits_130(cli, tmp_path, monkeypatch):

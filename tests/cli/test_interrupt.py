@@ -11,7 +11,9 @@ import time
 # The child is the real CLI; the only change is a progress bar that says on stderr when
 # the first optimizer step is done, so the signal lands during training, not during imports.
 CHILD = """
-import contextlib, sys
+import contextlib, signal, sys
+# A shell that starts the tests in the background passes SIGINT on as ignored; Ctrl-C is what we test.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import obliviate.api as api
 
 @contextlib.contextmanager
