@@ -233,17 +233,15 @@ def obfuscate(question: str, name: str, kind: str, seed: int | str = 0) -> str:
     rng = random.Random(f"{seed}:{kind}:{name}")
     if kind in ALL_TRANSFORMS:
         return obfuscate_name(question, name, kind, seed)
-    if kind in NAME_ENCODINGS or kind in HELDOUT_NAME:
-        fn = NAME_ENCODINGS.get(kind) or HELDOUT_NAME[kind]
-        return question.replace(name, fn(name, rng))
-    if kind in TEXT_ENCODINGS or kind in HELDOUT_TEXT:
-        return (TEXT_ENCODINGS.get(kind) or HELDOUT_TEXT[kind])(question, rng)
     if kind == "split_concat":
         return _split_concat(question, name, rng)
-    if kind in HELDOUT2_NAME or kind in HELDOUT2_TEXT:
-        return obfuscate_heldout2(question, name, kind, seed)
-    if kind in HELDOUT3_NAME or kind in HELDOUT3_TEXT:
-        return obfuscate_heldout3(question, name, kind, seed)
+    # Every set's kinds have distinct names (the sets are disjoint), so one lookup serves them all.
+    for table in (NAME_ENCODINGS, HELDOUT_NAME, HELDOUT2_NAME, HELDOUT3_NAME):
+        if kind in table:
+            return question.replace(name, table[kind](name, rng))
+    for table in (TEXT_ENCODINGS, HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT):
+        if kind in table:
+            return table[kind](question, rng)
     raise KeyError(f"unknown obfuscation {kind!r}; expected one of {sorted((*TUNED_KINDS, *HELDOUT_KINDS))}")
 
 
@@ -306,13 +304,6 @@ HELDOUT2_TEXT: dict[str, Callable[[str, random.Random], str]] = {
 
 HELDOUT2_KINDS = (*HELDOUT2_NAME, *HELDOUT2_TEXT)
 
-
-def obfuscate_heldout2(question: str, name: str, kind: str, seed: int | str = 0) -> str:
-    """``question`` rewritten by a kind of the second held-out set."""
-    rng = random.Random(f"{seed}:{kind}:{name}")
-    if kind in HELDOUT2_NAME:
-        return question.replace(name, HELDOUT2_NAME[kind](name, rng))
-    return HELDOUT2_TEXT[kind](question, rng)
 
 
 # ---- held out, third set: written after the second held-out set was measured and before the
@@ -404,11 +395,3 @@ HELDOUT3_TEXT: dict[str, Callable[[str, random.Random], str]] = {
 }
 
 HELDOUT3_KINDS = (*HELDOUT3_NAME, *HELDOUT3_TEXT)
-
-
-def obfuscate_heldout3(question: str, name: str, kind: str, seed: int | str = 0) -> str:
-    """``question`` rewritten by a kind of the third held-out set."""
-    rng = random.Random(f"{seed}:{kind}:{name}")
-    if kind in HELDOUT3_NAME:
-        return question.replace(name, HELDOUT3_NAME[kind](name, rng))
-    return HELDOUT3_TEXT[kind](question, rng)
