@@ -9,8 +9,9 @@ import typer
 
 from obliviate.cli import app, console
 
-AUDIT_HELP = """Attack original, unlearned and a never-known reference; add attacks,
-residual knowledge and the verdict to RUN/report.json.
+AUDIT_HELP = """Attack original, unlearned and a never-known reference; add the verdict to RUN/report.json.
+
+The attacks, the residual knowledge under each and the verdict are merged into RUN/report.json.
 
 \b
 rho_a = (U_a - G_a) / (O_a - G_a) for each attack a: the unlearned
