@@ -44,6 +44,8 @@ def main() -> None:
         "unknown_command": ["no-such-command"],
         # Needs the method registry (torch, transformers): checked before the model loads.
         "option_lr_abc": base + ["--out", str(tmp / "o"), "-o", "lr=abc"],
+        "option_misspelled": base + ["--out", str(tmp / "o"), "-o", "learning_rate=1e-4"],
+        "unknown_method": base + ["--out", str(tmp / "o"), "--method", "npoo"],
     }
     env = {**os.environ, "OBLIVIATE_PROGRESS": "0"}
     results = {}

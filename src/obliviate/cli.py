@@ -25,7 +25,7 @@ from rich.table import Table
 
 from obliviate.commands import console, include
 from obliviate.errors import ObliviateError
-from obliviate.options import parse_options
+from obliviate.options import check_method_options, parse_options
 
 # No args: the callback prints the help and exits 2 itself (click's own no-args
 # handling exits 0 or 2 depending on its version).
@@ -122,6 +122,7 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
     options = parse_options(option)
     if lora:
         options.update(lora_rank=lora, lora_merge=not lora_adapter)
+    check_method_options(method, options)  # names and types, read from the method's source: no torch yet
     from obliviate.models.pretrained import resolve_model_arg
 
     model = resolve_model_arg(model, "--model")  # a name from `obliviate models list` -> its directory

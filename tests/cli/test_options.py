@@ -42,3 +42,42 @@ def test_options_are_converted_to_the_config_types():
     assert cfg.lr == 1.0 and isinstance(cfg.lr, float) and cfg.epochs == 3
     with pytest.raises(Exception, match="given twice"):
         parse_options(["lr=1", "lr=2"])
+
+
+def test_the_options_read_from_source_are_the_registry_s_config_fields():
+    """check_method_options (no torch) reads the configs with ast; it must agree with the
+    imported dataclasses, field by field, for every registered method."""
+    import dataclasses
+
+    from obliviate.methods import all_methods
+    from obliviate.options import static_method_configs
+
+    table = static_method_configs()
+    assert sorted(table) == sorted(m.name for m in all_methods())
+    for info in all_methods():
+        fields = [f for f in dataclasses.fields(info.cls.Config) if f.init]
+        static = table[info.name]
+        assert [f.name for f in static] == [f.name for f in fields], info.name
+        for s, f in zip(static, fields):
+            assert s.annotation == f.type, (info.name, f.name)
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            assert s.default == default if s.literal else isinstance(s.default, str), (info.name, f.name)
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["-o", "lr=abc"], "option lr='abc' of method 'npo' must be float"),
+    (["-o", "learning_rate=1e-4"], "method 'npo' has no option(s) ['learning_rate']"),
+    (["--method", "npoo"], "unknown method 'npoo'; known methods: "),
+    (["--method", "retrain", "-o", "epochs=x"], "option epochs='x' of method 'retrain' must be int"),
+])
+def test_option_errors_come_before_torch_is_imported(tmp_path, tiny_model, data_files, argv, needle):
+    import subprocess
+    import sys
+
+    forget, _ = data_files
+    code = ("import sys\nfrom obliviate.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n"
+            "    print('exit', e.code, 'torch' in sys.modules)\n")
+    args = ["unlearn", "--model", str(tiny_model), "--forget", str(forget), "--out", str(tmp_path / "o"), *argv]
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    assert needle in r.stderr, r.stderr
+    assert r.stdout.split() == ["exit", "2", "False"], (r.stdout, r.stderr)

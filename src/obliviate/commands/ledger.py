@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from obliviate.commands import console, parse_options
+from obliviate.options import check_method_options
 
 commands = typer.Typer()
 ledger_app = typer.Typer(no_args_is_help=True,
@@ -28,12 +29,13 @@ def init_cmd(directory: Path = typer.Argument(..., help="Ledger directory to cre
              copy: bool = typer.Option(False, help="Copy the model into DIR/original instead of "
                                                    "referencing it by path and hash.")) -> None:
     """Create a ledger for a model."""
+    options = parse_options(option)
+    check_method_options(method, options)  # before torch: names and types from the method's source
     from obliviate.ledger import Ledger
     from obliviate.models.pretrained import resolve_model_arg
 
     model = resolve_model_arg(model, "--model")  # a name from `obliviate models list` -> its directory
-    ledger = Ledger.init(directory, model, retain=retain, method=method, options=parse_options(option),
-                         copy=copy)
+    ledger = Ledger.init(directory, model, retain=retain, method=method, options=options, copy=copy)
     state = ledger.state()
     console.print(f"ledger {directory}: model {ledger.original_path()} (sha256 {state['sha256'][:12]}...), "
                   f"{ledger.setting('retain_items')} retain items, method {method}")
@@ -62,6 +64,9 @@ def run_cmd(directory: Path = typer.Argument(..., help="Ledger directory."),
     Each request is committed with its checkpoint in one transaction; a run that is
     interrupted leaves the finished requests done and redoes the one in progress.
     """
+    options = parse_options(option)
+    if method is not None:
+        check_method_options(method, options)  # before torch (the ledger's own method is checked on load)
     from obliviate.ledger import Ledger, LedgerRunConfig
 
     ledger = Ledger(directory)
@@ -72,7 +77,7 @@ def run_cmd(directory: Path = typer.Argument(..., help="Ledger directory."),
                       f"all requests {m.get('forget_accuracy_all', float('nan')):.3f}, "
                       f"retain {m.get('retain_accuracy') if m.get('retain_accuracy') is not None else '—'}")
 
-    config = LedgerRunConfig(method=method, options=parse_options(option), retain_eval=retain_eval,
+    config = LedgerRunConfig(method=method, options=options, retain_eval=retain_eval,
                              audit=audit, stop_after=limit)
     applied = ledger.run(config, on_request=show)
     console.print(f"applied {len(applied)} request(s); model {ledger.state()['sha256'][:12]}...")
