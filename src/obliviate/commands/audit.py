@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from obliviate.cli import app, console
+from obliviate.options import check_method_options
 
 AUDIT_HELP = """Attack original, unlearned and a never-known reference; add the verdict to RUN/report.json.
 
@@ -100,9 +101,11 @@ def compare_cmd(methods: Optional[str] = typer.Option(None, help="Comma-separate
 
     # OUT is written again on every run (resume); never a file, the model cache or inside it.
     check_reused_output_dir(out, [("the model cache", obliviate_home())])
+    names = [m.strip() for m in methods.split(",") if m.strip()] if methods else None
+    for name in names or []:
+        check_method_options(name, {})  # an unknown name fails here, before torch
     from obliviate.compare import run_compare
 
-    names = [m.strip() for m in methods.split(",") if m.strip()] if methods else None
     rows = run_compare(names, out, forget=forget, resume=not fresh)
     table = Table(title="leaderboard")
     for col in ("method", "intention", "verdict", "deciding attack", "interval", "delta", "forget acc",
