@@ -7,14 +7,16 @@ split, with
   in context, compositional, obfuscated, encoded, initial + last, separate turns);
 - ``false_positive``: retain, neighbor, retain people sharing a last / first name with a
   forget person, by initial + last, across turns, holdout (no goal);
-- ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3``: block rate per obfuscation kind of
-  :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and three
-  held-out sets (see docs/guard.md for which of the first set the guard was later changed for);
+- ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4``: block rate per obfuscation
+  kind of :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and four
+  held-out sets (see docs/guard.md for which of them the guard was later changed for);
 - ``goal``: >= 0.99 block on every forget and tuned kind, <= 0.02 false positives on every
   kind but holdout; whether the held-out kinds meet the block goal is reported apart.
-and one ``guard_latency`` line (lexical, semantic and combined check of one prompt).
+and one ``guard_latency`` line (lexical, semantic and combined check of one prompt; the lexical
+check also of one prompt of each obfuscation kind, where the decoders do their work).
 
     python benchmarks/bench_guard.py [--seeds 0 1] [--no-semantic] [--no-per-kind] [--markdown]
+        [--groups main tuned heldout heldout2 heldout3 heldout4]
 """
 
 from __future__ import annotations
@@ -30,7 +32,11 @@ from obliviate.data.world import World, WorldConfig, qa_prompt
 from obliviate.guard import Guard, GuardConfig
 from obliviate.guard.evaluate import (GOAL_BLOCK_RATE, GOAL_FALSE_POSITIVE_RATE, GOAL_FP_KINDS, evaluate_guard,
                                       guard_queries, obfuscation_queries)
-from obliviate.guard.obfuscate import HELDOUT2_KINDS, HELDOUT3_KINDS, HELDOUT_KINDS, TUNED_KINDS
+from obliviate.guard.obfuscate import HELDOUT2_KINDS, HELDOUT3_KINDS, HELDOUT4_KINDS, HELDOUT_KINDS, TUNED_KINDS
+
+GROUPS = {"tuned": TUNED_KINDS, "heldout": HELDOUT_KINDS, "heldout2": HELDOUT2_KINDS,
+          "heldout3": HELDOUT3_KINDS, "heldout4": HELDOUT4_KINDS}
+HELDOUT_GROUPS = ("heldout", "heldout2", "heldout3", "heldout4")
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -39,8 +45,15 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
             "p95_ms": round(1000 * samples[int(0.95 * (len(samples) - 1))], 3)}
 
 
-def latency(guard: Guard, prompts: list[str]) -> dict[str, dict[str, float]]:
+def latency(guard: Guard, prompts: list[str], obfuscated: list[str] = ()) -> dict[str, dict[str, float]]:
     out = {}
+    if obfuscated:
+        lex = []
+        for p in obfuscated:
+            t = time.perf_counter()
+            guard.lexical.match(p)
+            lex.append(time.perf_counter() - t)
+        out["lexical_obfuscated"] = {**_percentiles(lex), "prompts": len(obfuscated)}
     if guard.semantic is not None:  # the evaluation above filled the encoder's cache
         guard.semantic.encoder._cache.clear()
         guard.semantic.encoder.cache_size = 0
@@ -64,7 +77,7 @@ def latency(guard: Guard, prompts: list[str]) -> dict[str, dict[str, float]]:
     return out
 
 
-def kinds(seed: int, semantic: bool, per_kind: bool = True) -> dict:
+def kinds(seed: int, semantic: bool, groups=("main", *GROUPS)) -> dict:
     world = World(WorldConfig(seed=seed))
     splits = world.splits("forget10")
     t = time.perf_counter()
@@ -73,11 +86,11 @@ def kinds(seed: int, semantic: bool, per_kind: bool = True) -> dict:
     t = time.perf_counter()
     queries = guard_queries(splits["forget"], splits["retain"], world.compositional_items("forget10"),
                             splits["holdout"], seed=seed)
-    main = evaluate_guard(guard, queries, thresholds=())
-    groups = (TUNED_KINDS, HELDOUT_KINDS, HELDOUT2_KINDS, HELDOUT3_KINDS) if per_kind else ((), (), (), ())
-    tuned, heldout, heldout2, heldout3 = (evaluate_guard(guard, obfuscation_queries(splits["forget"], g, seed), thresholds=())
-                                if g else {"block_rate": {}, "missed": {}, "n_queries": {"none": 0}}
-                                for g in groups)
+    empty = {"block_rate": {}, "false_positive_rate": {}, "false_positives": {}, "missed": {}, "n_queries": {}}
+    main = evaluate_guard(guard, queries, thresholds=()) if "main" in groups else empty
+    per = {g: evaluate_guard(guard, obfuscation_queries(splits["forget"], kinds_, seed), thresholds=())
+           if g in groups else empty for g, kinds_ in GROUPS.items()}
+    tuned = per["tuned"]
     eval_s = time.perf_counter() - t
     r4 = lambda d: {k: round(v, 4) for k, v in d.items()}  # noqa: E731
     block_ok = all(v >= GOAL_BLOCK_RATE for v in [*main["block_rate"].values(), *tuned["block_rate"].values()])
@@ -87,21 +100,21 @@ def kinds(seed: int, semantic: bool, per_kind: bool = True) -> dict:
         "bench": "guard_kinds", "world_seed": seed, "mode": guard.mode,
         "threshold": guard.config.threshold if guard.semantic is not None else None,
         "block": r4(main["block_rate"]), "false_positive": r4(main["false_positive_rate"]),
-        "tuned": r4(tuned["block_rate"]), "heldout": r4(heldout["block_rate"]),
-        "heldout2": r4(heldout2["block_rate"]), "heldout3": r4(heldout3["block_rate"]),
-        "n_queries": {**main["n_queries"], "per_obfuscation_kind": next(iter(tuned["n_queries"].values()))},
-        "goal": {"met_on_tuned": bool(block_ok and fp_ok),
-                 "heldout_kinds_blocked": sum(v >= GOAL_BLOCK_RATE for v in heldout["block_rate"].values()),
-                 "heldout_kinds": len(heldout["block_rate"]),
-                 "heldout2_kinds_blocked": sum(v >= GOAL_BLOCK_RATE for v in heldout2["block_rate"].values()),
-                 "heldout2_kinds": len(heldout2["block_rate"]),
-                 "heldout3_kinds_blocked": sum(v >= GOAL_BLOCK_RATE for v in heldout3["block_rate"].values()),
-                 "heldout3_kinds": len(heldout3["block_rate"])},
-        "missed_examples": {k: v[:1] for k, v in {**main["missed"], **tuned["missed"]}.items() if v},
+        **{g: r4(per[g]["block_rate"]) for g in GROUPS},
+        "n_queries": {**main["n_queries"], "per_obfuscation_kind": next(
+            (n for g in GROUPS for n in per[g]["n_queries"].values()), 0)},
+        "goal": {"met_on_tuned": bool(block_ok and fp_ok) if {"main", "tuned"} <= set(groups) else None,
+                 **{k: v for g in HELDOUT_GROUPS if g in groups for k, v in (
+                     (f"{g}_kinds_blocked", sum(r >= GOAL_BLOCK_RATE for r in per[g]["block_rate"].values())),
+                     (f"{g}_kinds", len(per[g]["block_rate"])))}},
+        "missed_examples": {k: v[:1] for k, v in {**main["missed"], **{k: m for g in GROUPS for k, m in per[g]["missed"].items()}}.items() if v},
         "false_positive_examples": {k: [e["prompt"] for e in v[:2]] for k, v in main["false_positives"].items() if v},
         "build_s": round(build_s, 2), "eval_s": round(eval_s, 2),
         "_latency_inputs": [qa_prompt(i.question) for i in splits["forget"][:30]]
                            + [qa_prompt(i.question) for i in splits["retain"][::16]],
+        # One prompt of each obfuscation kind (every group), for the decoders' cost.
+        "_latency_obfuscated": [ps[0] for g in GROUPS.values()
+                                for ps in obfuscation_queries(splits["forget"][:1], g, seed).values()],
         "_guard": guard,
     }
 
@@ -112,7 +125,7 @@ def markdown(rows: list[dict]) -> str:
     lines = [head]
     for section, label in (("block", "block"), ("tuned", "block (tuned obfuscation)"),
                            ("heldout", "block (held-out set 1)"), ("heldout2", "block (held-out set 2)"),
-                           ("heldout3", "block (held-out set 3)"),
+                           ("heldout3", "block (held-out set 3)"), ("heldout4", "block (held-out set 4)"),
                            ("false_positive", "false positive")):
         for k in (rows[0][section] if rows[0][section] else ()):
             lines.append(f"| {label}: {k} | " + " | ".join(f"{r[section].get(k, float('nan')):.3f}" for r in rows)
@@ -127,19 +140,23 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="Also print a markdown table.")
     parser.add_argument("--no-per-kind", action="store_true",
                         help="Skip the per-obfuscation-kind groups (the slow part with the semantic matcher).")
+    parser.add_argument("--groups", nargs="+", choices=("main", *GROUPS), default=None,
+                        help="Only these query groups: 'main' (the forget and false-positive kinds of "
+                             "obliviate.guard.evaluate) and the obfuscation kind groups (default: all).")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     rows = []
     for seed in args.seeds:
-        row = kinds(seed, not args.no_semantic, not args.no_per_kind)
-        guard, prompts = row.pop("_guard"), row.pop("_latency_inputs")
+        groups = args.groups or (("main",) if args.no_per_kind else ("main", *GROUPS))
+        row = kinds(seed, not args.no_semantic, groups)
+        guard, prompts, obfuscated = row.pop("_guard"), row.pop("_latency_inputs"), row.pop("_latency_obfuscated")
         print(json.dumps(row), flush=True)
         rows.append(row)
         if seed == args.seeds[0]:
             print(json.dumps({"bench": "guard_latency", "world_seed": seed, "mode": guard.mode,
                               "prompts": len(prompts), "torch_threads": args.threads,
-                              **latency(guard, prompts)}), flush=True)
+                              **latency(guard, prompts, obfuscated)}), flush=True)
     if args.markdown:
         print(markdown(rows))
 
