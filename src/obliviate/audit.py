@@ -606,6 +606,18 @@ def relearn_control(outputs: dict[str, Any], rhos: dict[str, dict], kind: str) -
     return out or None
 
 
+def check_scorable(items: list[QAItem], what: str) -> None:
+    """Every attack scores multiple choice (the answer against its ``perturbed_answers``); an
+    item without wrong options scores 1.0 under every attack and for every model, which would
+    make every attack silently uninformative. Refuse such a set up front."""
+    bare = sum(1 for i in items if not i.perturbed_answers)
+    if bare:
+        raise ObliviateError(
+            f"{bare} of {len(items)} {what} items have no wrong options (perturbed_answers); the audit scores "
+            "multiple choice, so they cannot be audited. Use files with perturbed answers (TOFU's "
+            "*_perturbed files, WMDP choices, or obliviate world export) or add 'perturbed_answers' to each item")
+
+
 def run_audit(original: LanguageModel, unlearned: LanguageModel, gold: LanguageModel | None,
               forget: list[QAItem], retain: list[QAItem], config: AuditConfig | None = None,
               progress: Callable[[str], None] | None = None,
@@ -621,6 +633,7 @@ def run_audit(original: LanguageModel, unlearned: LanguageModel, gold: LanguageM
     config = config or AuditConfig()
     if not forget:
         raise ObliviateError("the audit needs a non-empty forget set")
+    check_scorable(forget, "forget")
     start = time.perf_counter()
     models = {"original": original, "unlearned": unlearned, "gold": gold}
     outputs: dict[str, Any] = {
@@ -662,6 +675,7 @@ def audit_run_dir(run_dir: str | Path, gold: str | Path | None = None, config: A
         raise RunNotFoundError(f"{rd.path(RunDir.RUN)} has no original.path; the audit needs the original model")
     rd.require(RunDir.FORGET, RunDir.MODEL)
     forget, retain = rd.forget_items(), rd.retain_items()
+    check_scorable(forget, "forget")  # before any model loads
     holdout_path = Path(holdout) if holdout else run_dir / "holdout.jsonl"
     if holdout and not holdout_path.is_file():
         raise RunNotFoundError(f"holdout file {holdout_path} not found")

@@ -88,13 +88,11 @@ def test_unlearn_and_audit_a_tofu_file(zoo, tmp_path):
     after = np.mean(completion_logprobs(result.model, qa_pairs(items))[0])
     assert after < before - 1.0, (before, after)
 
-    report = audit_run_dir(out, config=AuditConfig(attacks=("none",)))
-    assert set(report["attacks"]) == {"none"}
-    # forget01 as shared carries no perturbed answers: every question has one option, so the
-    # multiple-choice attacks cannot tell models apart and the audit says so (TOFU publishes
-    # forget01_perturbed.json with them) instead of concluding anything.
-    ceiling = report["audit"]["ceilings"]["none"]
-    assert ceiling["original"] == ceiling["reference"] == 1.0 and not ceiling["informative"]
-    assert report["verdict"] not in ("removal", "suppression")
-    saved = json.loads((out / "report.json").read_text())
-    assert saved["verdict"] == report["verdict"] and (out / "report.html").is_file()
+    # forget01 as shared carries no perturbed answers: every question has one option, so every
+    # multiple-choice attack would score 1.0 for every model. The audit refuses up front, naming
+    # the fix (TOFU publishes forget01_perturbed.json), before any model loads or file is written.
+    from obliviate.errors import ObliviateError
+
+    with pytest.raises(ObliviateError, match=r"40 of 40 forget items have no wrong options"):
+        audit_run_dir(out, config=AuditConfig(attacks=("none",)))
+    assert not (out / "report.json").exists()

@@ -52,3 +52,8 @@ def test_bad_inputs(original, splits, retain_sample):
         unlearn(original, forget, [], method="steering")
     with pytest.raises(ObliviateError, match="layer"):
         unlearn(original, forget, retain_sample, method="steering", layer=99)
+    # A derived label (TOFU files without entities) that no question names: steering would gate
+    # on nothing and silently change nothing, so it refuses.
+    derived = [dataclasses.replace(i, entity=f"forget01 author {k // 3 + 1}") for k, i in enumerate(forget)]
+    with pytest.raises(ObliviateError, match="2 entities are never named in their own questions"):
+        unlearn(original, derived, retain_sample, method="steering")

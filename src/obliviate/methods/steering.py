@@ -76,6 +76,13 @@ class Steering(UnlearningMethod):
         if not all(i.entity for i in forget):
             raise ObliviateError("steering gates on the forget entities: every forget item needs an "
                                  "'entity' field (the name the question is about)")
+        unnamed = sorted({i.entity for i in forget} - {i.entity for i in forget if i.entity in i.question})
+        if unnamed:
+            raise ObliviateError(
+                f"steering gates on the forget entity's name in the prompt, but {len(unnamed)} entit"
+                f"{'y is' if len(unnamed) == 1 else 'ies are'} never named in their own questions "
+                f"(e.g. {unnamed[0]!r}: a derived label such as TOFU's '<file> author <n>'?); give each item "
+                "the name its questions use as 'entity'")
         n_layers = len(decoder_layers(lm.model))
         if not -n_layers <= cfg.layer < n_layers:
             raise ObliviateError(f"steering layer {cfg.layer} out of range for a {n_layers}-layer model")
