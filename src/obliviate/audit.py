@@ -168,15 +168,17 @@ def attack_model(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem], 
 
 
 def attack_code_hash() -> str:
-    """A hash of the code that computes attack outputs (the attacks, scoring and metrics),
-    so cached outputs are recomputed when any of it changes, not only the config."""
+    """A hash of the code that computes attack outputs (the attacks, scoring, metrics and the
+    training core the relearning attacks fine-tune with), so cached outputs are recomputed
+    when any of it changes, not only the config."""
     import hashlib
 
     import obliviate.evals.attacks as attacks
 
     root = Path(attacks.__file__).parent.parent
     digest = hashlib.sha256()
-    for path in sorted([*(root / "attacks").glob("*.py"), root / "scoring.py", root / "metrics.py"]):
+    for path in sorted([*(root / "attacks").glob("*.py"), root / "scoring.py", root / "metrics.py",
+                        root.parent / "training.py"]):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -4,6 +4,8 @@ Every training loop of obliviate (the unlearning trainer in ``methods/trainer.py
 tiny-model recipe, the relearning attack) is a model, examples, a loss and a number of
 steps; :func:`train_steps` is that loop, and :class:`Checkpoint` saves and restores it
 (model, optimizer, RNG and step: safetensors for tensors, JSON for the rest, no pickle).
+:func:`finetune` is the whole of a plain fine-tune (seeding, AdamW, a cycled batch
+stream, the loop): the relearning attacks are calls to it.
 """
 
 from __future__ import annotations
@@ -103,6 +105,24 @@ def batches(examples: list[Encoded], batch_size: int, pad_id: int, rng: random.R
         yield collate([examples[i] for i in chunk], pad_id)
 
 
+def cycled_batches(examples: list[Encoded], batch_size: int, pad_id: int, rng: random.Random,
+                   ) -> Iterator[dict[str, torch.Tensor]]:
+    """An endless stream of full batches for a fixed number of steps on few examples.
+
+    The examples are shuffled afresh (by ``rng``) on every pass and the passes are
+    concatenated, so a batch may span two passes and every example is drawn equally
+    often; only when there are fewer examples than ``batch_size`` is a batch smaller.
+    """
+    order: list[int] = []
+    while True:
+        if len(order) < batch_size:
+            fresh = list(range(len(examples)))
+            rng.shuffle(fresh)
+            order += fresh
+        yield collate([examples[i] for i in order[:batch_size]], pad_id)
+        order = order[batch_size:]
+
+
 def labelled_loss(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     """Mean next-token cross-entropy over the labelled positions of a causal LM batch.
 
@@ -180,6 +200,30 @@ def train_steps(model, optimizer, next_batch: Callable[[], Any], loss_fn: Callab
             checkpoint.save(done, model, optimizer, scheduler)
         raise
     return loss_value
+
+
+def finetune(model, examples: list[Encoded], steps: int, *, lr: float, batch_size: int, pad_id: int,
+             seed: int, loss_fn: Callable[[dict[str, torch.Tensor]], torch.Tensor] | None = None,
+             max_grad_norm: float = 1.0, progress: Progress | None = None) -> float:
+    """Fine-tune ``model`` in place for ``steps`` steps; returns the last loss.
+
+    ``torch.manual_seed(seed)``, then AdamW (``lr``, no weight decay) on the trainable
+    parameters, :func:`cycled_batches` ordered by ``random.Random(seed)`` and moved to
+    the model's device, and :func:`train_steps` with clipping at ``max_grad_norm``.
+    ``loss_fn(batch)`` defaults to the model's own causal-LM loss on the labelled
+    tokens. The model trains in train mode and is left in eval mode.
+    """
+    torch.manual_seed(seed)
+    stream = cycled_batches(examples, batch_size, pad_id, random.Random(seed))
+    device = next(model.parameters()).device
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=0.0)
+    loss_fn = loss_fn or (lambda batch: model(**batch).loss)
+    model.train()
+    try:
+        return train_steps(model, optimizer, lambda: {k: v.to(device) for k, v in next(stream).items()},
+                           loss_fn, steps, max_grad_norm=max_grad_norm, progress=progress)
+    finally:
+        model.eval()
 
 
 class Checkpoint:

@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import random
 
 import numpy as np
-import torch
 
 from obliviate.data.schema import QAItem
-from obliviate.data.world import qa_prompt
 from obliviate.errors import ObliviateError
 from obliviate.evals.attacks.base import AttackConfig, AttackOutput, person_halves
 from obliviate.evals.metrics import mcq_correct
 from obliviate.models.load import LanguageModel
-from obliviate.training import collate, encode_pairs
+from obliviate.training import encode_pairs, finetune, qa_pairs
 
 
 def relearn_split(items: list[QAItem], by: str = "person", block_size: int = 20) -> tuple[list[int], list[int]]:
@@ -56,36 +53,19 @@ def relearn_split(items: list[QAItem], by: str = "person", block_size: int = 20)
 
 def finetune_copy(lm: LanguageModel, pairs: list[tuple[str, str]], steps: int, lr: float,
                   batch_size: int, seed: int) -> LanguageModel:
-    """A fine-tuned copy of ``lm``; its prompt format and hooks stay in place during training
-    and after (the audit passes ``lm.white_box()``: no unlearning prompt rewrite)."""
-    torch.manual_seed(seed)
-    rng = random.Random(seed)
+    """A copy of ``lm`` fine-tuned on ``pairs`` by the training core (:func:`obliviate.training.finetune`);
+    its prompt format and hooks stay in place during training and after (the audit passes
+    ``lm.white_box()``: no unlearning prompt rewrite). ``lm`` itself is not touched."""
     work = dataclasses.replace(lm, model=copy.deepcopy(lm.model), hooks=list(lm.hooks))
     examples = encode_pairs(work.tokenizer, [(work.format_prompt(p), c) for p, c in pairs])
-    pad = work.tokenizer.pad_token_id
-    optimizer = torch.optim.AdamW([p for p in work.model.parameters() if p.requires_grad], lr=lr,
-                                  weight_decay=0.0)
-    work.model.train()
-    order: list[int] = []
-    for _ in range(steps):
-        if len(order) < batch_size:
-            fresh = list(range(len(examples)))
-            rng.shuffle(fresh)
-            order += fresh
-        batch = collate([examples[i] for i in order[:batch_size]], pad)
-        order = order[batch_size:]
+
+    def loss(batch):
         with work.interventions():
-            loss = work.model(**{k: v.to(work.device) for k, v in batch.items()}).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(work.model.parameters(), 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-    work.model.eval()
+            return work.model(**batch).loss
+
+    finetune(work.model, examples, steps, lr=lr, batch_size=batch_size, pad_id=work.tokenizer.pad_token_id,
+             seed=seed, loss_fn=loss)
     return work
-
-
-def _pairs(items: list[QAItem]) -> list[tuple[str, str]]:
-    return [(qa_prompt(i.question), " " + i.answer) for i in items]
 
 
 def relearn_attack(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem],
@@ -102,7 +82,7 @@ def relearn_attack(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem]
         before = mcq_correct(lm, test_items)
         after_runs, train_after = [], []
         for s in range(config.relearn_seeds):
-            tuned = finetune_copy(lm, _pairs([forget[k] for k in train]), config.relearn_steps,
+            tuned = finetune_copy(lm, qa_pairs([forget[k] for k in train]), config.relearn_steps,
                                   config.relearn_lr, config.relearn_batch_size, config.seed + s)
             rows[s, test] = mcq_correct(tuned, test_items)
             after_runs.append(float(rows[s, test].mean()))
@@ -133,7 +113,7 @@ def relearn_retain_attack(lm: LanguageModel, forget: list[QAItem], retain: list[
     sample = retain[::step][:config.relearn_retain_items]
     rows = np.zeros((config.relearn_retain_seeds, len(forget)))
     for s in range(config.relearn_retain_seeds):
-        tuned = finetune_copy(lm, _pairs(sample), config.relearn_steps, config.relearn_lr,
+        tuned = finetune_copy(lm, qa_pairs(sample), config.relearn_steps, config.relearn_lr,
                               config.relearn_batch_size, config.seed + s)
         rows[s] = mcq_correct(tuned, forget)
     before = mcq_correct(lm, forget).mean()
@@ -165,7 +145,7 @@ def relearn_tuned_attack(lm: LanguageModel, forget: list[QAItem], retain: list[Q
         test_items = [forget[k] for k in test]
         runs = []
         for lr, steps in grid:
-            tuned = finetune_copy(lm, _pairs([forget[k] for k in train]), steps, lr,
+            tuned = finetune_copy(lm, qa_pairs([forget[k] for k in train]), steps, lr,
                                   config.relearn_batch_size, config.seed)
             correct = mcq_correct(tuned, test_items)
             utility = float(mcq_correct(tuned, utility_items).mean()) if utility_items else None
