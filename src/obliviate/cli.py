@@ -44,6 +44,7 @@ COMMAND_MODULES = [
     "obliviate.commands.ununlearn",
     "obliviate.commands.models",
     "obliviate.commands.eval",
+    "obliviate.commands.checkpoints",
 ]
 
 OVERWRITE_HELP = ("Replace an earlier output at --out (the new one is built beside it and swapped in "
@@ -116,6 +117,7 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
     lies inside any of them is refused, as is a non-empty --out without --overwrite.
     """
     from obliviate.data.benchmarks import load_forget_retain_files
+    from obliviate.models.cache import checkpoint_max_age_days
     from obliviate.rundir import check_input_dir, check_output_dir
 
     # Everything a user can get wrong is checked here, before torch and the model load.
@@ -127,6 +129,7 @@ def unlearn_cmd(model: Path = typer.Option(..., help="Local Hugging Face model d
 
     model = resolve_model_arg(model, "--model")  # a name from `obliviate models list` -> its directory
     check_input_dir(model, "--model")
+    checkpoint_max_age_days()  # a bad $OBLIVIATE_CHECKPOINT_DAYS fails here, not after the model loads
     load_forget_retain_files(forget, retain)  # TOFU / MUSE knowmem / WMDP files as published
     check_output_dir(out, [("--model", model), ("--forget", forget), ("--retain", retain)], overwrite,
                      marker="run.json")
@@ -283,7 +286,8 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 # What an interrupted command keeps, printed after "interrupted: <command>".
 RESUME_HINTS = {
     ("ledger", "run"): "requests already done are kept; run the same command to resume",
-    ("unlearn",): "a gradient method's training state is checkpointed; the same command resumes it",
+    ("unlearn",): "a gradient method's training state is checkpointed; the same command resumes it "
+                  "(kept $OBLIVIATE_CHECKPOINT_DAYS days, default 7; `obliviate checkpoints clear` discards it)",
 }
 
 

@@ -27,7 +27,7 @@ from accelerate import Accelerator, DataLoaderConfiguration
 from torch.utils.data import DataLoader
 
 from obliviate.data.schema import QAItem
-from obliviate.errors import ObliviateError
+from obliviate.errors import ObliviateError, TrainingDivergedError
 from obliviate.models.load import LanguageModel
 from obliviate.training import Checkpoint, Encoded, Progress, collate, encode_pairs, qa_pairs, train_steps
 
@@ -98,7 +98,7 @@ def checkpoint_for(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem]
     is resumed only by the same run: under ``$OBLIVIATE_HOME/checkpoints/unlearn-KEY``.
     """
     from obliviate.version import __version__
-    from obliviate.models.cache import obliviate_home
+    from obliviate.models.cache import checkpoints_root
 
     digest = hashlib.sha256()
     for name, tensor in lm.model.state_dict().items():
@@ -111,7 +111,7 @@ def checkpoint_for(lm: LanguageModel, forget: list[QAItem], retain: list[QAItem]
              "obliviate": __version__}
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
     key = digest.hexdigest()[:20]
-    return Checkpoint(obliviate_home() / "checkpoints" / f"unlearn-{key}", every_steps=every_steps,
+    return Checkpoint(checkpoints_root() / f"unlearn-{key}", every_steps=every_steps,
                       meta={"method": method, "key": key})
 
 
@@ -124,8 +124,9 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
     draws one forget batch and, when the method uses it, one retain batch. With
     ``checkpoint``, the state is saved as it says and a saved state of the same run is
     resumed (the batches already drawn are drawn again, so the run continues on the
-    same examples); it is removed when the run finishes. Raises
-    :class:`TrainingDivergedError` on a NaN/inf loss before anything is saved.
+    same examples); it is removed when the run finishes, and when the loss diverges
+    (:class:`TrainingDivergedError`, raised before anything is written: the exact resume
+    would diverge at the same step again).
     """
     cfg = method.config
     if method.uses_retain and cfg.retain_loss not in method.retain_losses:
@@ -187,9 +188,14 @@ def train_gradient_method(method, lm: LanguageModel, forget: list[QAItem], retai
             loss = loss + cfg.retain_weight * method.retain_loss(model, retain_batch, ctx)
         return loss
 
-    train_steps(model, optimizer, lambda: (next(forget_iter), next(retain_iter)), loss_fn, steps,
-                max_grad_norm=cfg.max_grad_norm, accelerator=acc, progress=progress,
-                checkpoint=checkpoint, start=start)
+    try:
+        train_steps(model, optimizer, lambda: (next(forget_iter), next(retain_iter)), loss_fn, steps,
+                    max_grad_norm=cfg.max_grad_norm, accelerator=acc, progress=progress,
+                    checkpoint=checkpoint, start=start)
+    except TrainingDivergedError:
+        if checkpoint is not None:
+            checkpoint.clear()
+        raise
     model = acc.unwrap_model(model)
     wrapper = {}
     if getattr(cfg, "lora_rank", 0):
@@ -215,13 +221,26 @@ def run_checkpoint(method_cls: type, lm: LanguageModel, forget: list[QAItem], re
     """The checkpoint :func:`obliviate.api.unlearn` hands a method, or None for quick methods.
 
     ``resume``: None resumes a checkpoint of the same run when there is one; True requires
-    one (an error otherwise); False discards it and starts over.
+    one (an error otherwise); False discards it and starts over. The checkpoints of other
+    runs not saved to for ``$OBLIVIATE_CHECKPOINT_DAYS`` days (default 7) are removed
+    first, with a warning (:func:`obliviate.models.cache.prune_checkpoints`).
     """
     if not method_cls.checkpoints:
         if resume:
             raise ObliviateError(f"{method} runs in one quick pass and keeps no checkpoint: nothing to resume")
         return None
+    from obliviate.models.cache import CHECKPOINT_DAYS_ENV, checkpoint_max_age_days, prune_checkpoints
+
+    days = checkpoint_max_age_days()
     checkpoint = checkpoint_for(lm, forget, retain, method, config, every_steps)
+    removed = prune_checkpoints(days, keep=checkpoint.directory)
+    if removed:
+        import warnings
+
+        size = sum(c["bytes"] for c in removed) / 1e6
+        warnings.warn(f"removed {len(removed)} checkpoint(s) of stopped runs not resumed for {days:g} days "
+                      f"({size:.0f} MB) from {checkpoint.directory.parent}; {CHECKPOINT_DAYS_ENV} sets the period",
+                      stacklevel=2)
     if resume is False:
         checkpoint.clear()
     elif resume and checkpoint.load() is None:

@@ -91,3 +91,72 @@ def cached(kind: str, parts: dict, build: Callable[[Path], None]) -> tuple[Path,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path, False
+
+
+# ---- resume checkpoints of stopped training runs ---------------------------------------------
+CHECKPOINT_DAYS_ENV = "OBLIVIATE_CHECKPOINT_DAYS"
+DEFAULT_CHECKPOINT_DAYS = 7.0
+
+
+def checkpoints_root() -> Path:
+    """Where training runs keep their resume checkpoints: ``$OBLIVIATE_HOME/checkpoints``."""
+    return obliviate_home() / "checkpoints"
+
+
+def checkpoint_max_age_days() -> float:
+    """How long a stopped run's checkpoint is kept unused: ``$OBLIVIATE_CHECKPOINT_DAYS``
+    (default 7; ``inf`` keeps them until ``obliviate checkpoints clear``)."""
+    from obliviate.errors import ObliviateError
+
+    raw = os.environ.get(CHECKPOINT_DAYS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_CHECKPOINT_DAYS
+    try:
+        days = float(raw)
+    except ValueError:
+        days = float("nan")
+    if not days >= 0:   # NaN and negative numbers too
+        raise ObliviateError(f"{CHECKPOINT_DAYS_ENV} must be a number of days >= 0 or 'inf', got {raw!r}")
+    return days
+
+
+def list_checkpoints(root: Path | None = None) -> list[dict]:
+    """The checkpoints under ``root`` (default :func:`checkpoints_root`), oldest first: ``path``,
+    ``method`` and ``step`` (None until the first save is complete), ``bytes`` and ``saved``
+    (Unix time of the newest file: the run's last save)."""
+    root = checkpoints_root() if root is None else Path(root)
+    found = []
+    for directory in (root.iterdir() if root.is_dir() else []):
+        if directory.is_symlink() or not directory.is_dir():
+            continue
+        files = [f for f in directory.iterdir() if f.is_file() and not f.is_symlink()]
+        try:
+            state = json.loads((directory / "state.json").read_text())
+        except (OSError, ValueError):
+            state = {}
+        meta = state.get("meta") if isinstance(state, dict) and isinstance(state.get("meta"), dict) else {}
+        found.append({"path": directory, "method": meta.get("method"),
+                      "step": state.get("step") if isinstance(state, dict) else None,
+                      "bytes": sum(f.stat().st_size for f in files),
+                      "saved": max([directory.stat().st_mtime, *(f.stat().st_mtime for f in files)])})
+    return sorted(found, key=lambda c: (c["saved"], c["path"].name))
+
+
+def prune_checkpoints(max_age_days: float, keep: Path | None = None, root: Path | None = None,
+                      now: float | None = None) -> list[dict]:
+    """Remove the checkpoints last saved ``max_age_days`` or more ago (0: all), except ``keep``;
+    returns the removed ones (as :func:`list_checkpoints` lists them).
+
+    A live run saves at least every 10 minutes (``Checkpoint.every_seconds``), so only
+    the checkpoints of stopped runs grow old; ``keep`` is the one the current run resumes.
+    """
+    import time
+
+    now = time.time() if now is None else now
+    keep = Path(keep).resolve() if keep is not None else None
+    removed = []
+    for c in list_checkpoints(root):
+        if c["path"].resolve() != keep and now - c["saved"] >= max_age_days * 86400:
+            shutil.rmtree(c["path"], ignore_errors=True)
+            removed.append(c)
+    return removed
