@@ -116,7 +116,9 @@ class LexicalMatcher:
         self._forget_tokens = {t for e in self.entities for t in (*e.key, "".join(e.key))}
         # Caesar shifts are tried when they turn two words into names or common words.
         name_words = {w for n in [*forget_answers, *known_names] for w in fold(n).split()}
-        self.shifts = ShiftIndex(COMMON_WORDS | name_words)
+        # The name words (and full names glued) are what the one-piece readings look for.
+        glued_names = {"".join(fold(n).split()) for n in [*forget_answers, *known_names]}
+        self.shifts = ShiftIndex(COMMON_WORDS | name_words, names=name_words | glued_names)
         self._answer_patterns = {
             e.name: [re.compile(r"(?<![a-z0-9])" + re.escape(fold(a)) + r"(?![a-z0-9])") for a in e.answers]
             for e in self.entities}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Cyrillic and Greek letters that render like Latin ones (TR39 confusables, the subset
 # that looks like a-z). Upper case maps after casefold, so only lower case is listed.
@@ -208,12 +209,18 @@ import html as _html  # noqa: E402
 import urllib.parse as _urlparse  # noqa: E402
 
 _B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{4,}={0,2}")
-_HEX_RUN = re.compile(r"(?<![0-9A-Za-z])(?:(?:0x|\\x)?[0-9a-fA-F]{2}[\s:,-]?){4,}")
+# Hex bytes, each optionally prefixed (0x, \x), with any short run of separators between them
+# ("0x57, 0x68", "57 | 68", "[0x4F; 0x72]"); a run decodes only if it reads as text.
+_HEX_SEP = r"[\s:,;|./-]"
+_HEX_RUN = re.compile(r"(?<![0-9A-Za-z])(?:(?:0[xX]|\\x)?[0-9a-fA-F]{2}(?![0-9a-fA-F])?" + _HEX_SEP
+                      + r"{0,4}){4,}")
 _NUMBER_RUN = re.compile(r"\b\d{1,8}(?:[\s,;:-]+\d{1,8}){2,}\b")
 _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
 _BACKSLASH = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{2,3}|N\{[^}]+\})")
 _MORSE_RUN = re.compile(r"(?:[.\-·•_]{1,7}(?:\s+|\s*/\s*|\s*\|\s*)){2,}[.\-·•_]{1,7}")
 _WORD = re.compile(r"[A-Za-z]+")
+# Every ASCII character but a letter (and the possessive apostrophe) as a space.
+_NON_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha() and chr(c) != "'"})
 _MORSE_TABLE = {
     ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h",
     "..": "i", ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p",
@@ -272,7 +279,7 @@ def _b64(run: str) -> list[str]:
 
 
 def _hex(run: str) -> str | None:
-    digits = re.sub(r"0x|\\x|[\s:,-]", "", run)
+    digits = re.sub(r"0[xX]|\\x|" + _HEX_SEP, "", run)
     if len(digits) % 2 or len(digits) < 8:
         return None
     try:
@@ -345,17 +352,37 @@ def _shift(text: str, k: int) -> str:
                    chr((ord(c) - 65 + k) % 26 + 65) if "A" <= c <= "Z" else c for c in text)
 
 
+@lru_cache(maxsize=1 << 16)
 def _signature(word: str) -> tuple[int, ...]:
     return tuple((ord(b) - ord(a)) % 26 for a, b in zip(word, word[1:]))
 
 
 class ShiftIndex:
-    """Caesar shifts that turn words of a text into known words (names, common words)."""
+    """Caesar shifts that turn words of a text into known words (names, common words).
 
-    def __init__(self, words) -> None:
+    ``names``: the words of people's names (a subset of ``words``). The decoders that read
+    one word or one piece of a text a new way (a cipher on one word, letters at a stride,
+    a word split across lines) keep a reading only when it gives one of these.
+    """
+
+    def __init__(self, words, names=()) -> None:
         self.index: dict[tuple[int, ...], set[str]] = {}
         for w in {w.lower() for w in words if len(w) >= 2 and w.isascii() and w.isalpha()}:
             self.index.setdefault(_signature(w), set()).add(w)
+        self.names = frozenset(w.lower() for w in names if len(w) >= 2 and w.isascii() and w.isalpha())
+        self.name_index: dict[tuple[int, ...], set[str]] = {}
+        for w in self.names:
+            self.name_index.setdefault(_signature(w), set()).add(w)
+        self.atbash_names = {_atbash(w): w for w in self.names}
+
+    def is_name(self, word: str) -> bool:
+        """``word`` (any case) is a name word, also as a possessive ("Ormes", "Orme's")."""
+        w = word.lower().removesuffix("'s")
+        return w in self.names or (w.endswith("s") and w[:-1] in self.names)
+
+    def names_in(self, text: str) -> bool:
+        """Whether a word of ``text`` (letters, any other character a break) is a name word."""
+        return any(self.is_name(w) for w in text.lower().translate(_NON_LETTERS).split())
 
     def is_known(self, word: str) -> bool:
         return word in self.index.get(_signature(word), ())
@@ -561,6 +588,196 @@ def _multichar_leet(text: str) -> str | None:
     return " ".join(_leet_word(w) if _MC_LEET_GROUP.search(w) else w for w in text.split(" "))
 
 
+# ---- written for the classes the third held-out set showed missing (set 3 is tuned since) ---
+# Each reads a piece of the text a new way and keeps the reading only when it gives a name
+# word (``ShiftIndex.names``), so an ordinary prompt costs one scan and gets no new reading.
+
+def _cased(word: str, like: str) -> str:
+    return word.capitalize() if like[:1].isupper() else word
+
+
+def _word_ciphers(text: str, vocab: ShiftIndex) -> str | None:
+    """Each unknown word that a Caesar shift (rot13 or any other) or Atbash turns into a name
+    word, read as that name: a cipher on one word of a name ("Parrin Sebfg")."""
+    changed = False
+
+    def repl(m: re.Match) -> str:
+        nonlocal changed
+        word = m.group(0)
+        low = word.lower()
+        if len(low) < 4 or vocab.is_known(low):
+            return word
+        targets = sorted(t for t in vocab.name_index.get(_signature(low), ()) if t != low)
+        if not targets and low in vocab.atbash_names:
+            targets = [vocab.atbash_names[low]]
+        if not targets:
+            return word
+        changed = True
+        return " ".join(_cased(t, word) for t in targets)
+
+    out = _WORD.sub(repl, text)
+    return out if changed else None
+
+
+_LONG_TOKEN = re.compile(r"[^\s'\"`(){}\[\]<>]{8,}")
+MAX_STRIDE = 5
+
+
+def _strided(text: str, vocab: ShiftIndex) -> str | None:
+    """Letters at a stride among filler characters ("every other / third character of
+    'Pqaxrz...'"): every stride 2..MAX_STRIDE and start of each long token, read with any
+    non-letter as a space; a token is replaced by the readings that give a name word."""
+    out, pos, found = [], 0, False
+    for m in _LONG_TOKEN.finditer(text):
+        token = m.group(0)
+        readings = []
+        for stride in range(2, MAX_STRIDE + 1):
+            if len(token) < 3 * stride - 1:
+                break
+            for start in range(stride):
+                reading = token[start::stride]
+                if vocab.names_in(reading):
+                    reading = " ".join(reading.translate(_NON_LETTERS).split())
+                    if reading not in readings:
+                        readings.append(reading)
+        if readings:
+            out.append(text[pos:m.start()] + " / ".join(readings))
+            pos, found = m.end(), True
+    return "".join(out) + text[pos:] if found else None
+
+
+# A break inside a word: a hyphen before a line break or a space, or a bare line break.
+_WORD_BREAK = re.compile(r"-[ \t]*\n[ \t]*|-[ \t]+|[ \t]*\n[ \t]*")
+_BROKEN_WORDS = re.compile(r"[A-Za-z]+(?:(?:-[ \t]*\n[ \t]*|-[ \t]+|[ \t]*\n[ \t]*)[A-Za-z]+)+")
+
+
+def _joined_breaks(text: str, vocab: ShiftIndex) -> str | None:
+    """Words broken across lines or after a hyphen ("Fr-\nost", "Fr\nost", "Fr- ost") joined
+    where the pieces make a name word."""
+    if "\n" not in text and "-" not in text:
+        return None
+    changed = False
+
+    def repl(m: re.Match) -> str:
+        nonlocal changed
+        pieces = re.split(_WORD_BREAK, m.group(0))
+        seps = _WORD_BREAK.findall(m.group(0))
+        out, i = pieces[0], 1
+        while i < len(pieces):
+            # the longest run of following pieces that, glued to the current word's last piece, is a name
+            glued = None
+            for j in range(len(pieces), i, -1):
+                cand = out.split()[-1] if out.split() else out
+                whole = cand + "".join(pieces[i:j])
+                if vocab.is_name(whole):
+                    glued = j
+                    break
+            if glued is None:
+                out += seps[i - 1] + pieces[i]
+                i += 1
+            else:
+                out += "".join(pieces[i:glued])
+                changed = True
+                i = glued
+        return out
+
+    out = _BROKEN_WORDS.sub(repl, text)
+    return out if changed else None
+
+
+_B64_TOKEN = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
+_B64_GAP = re.compile(r"[\s.,;:|]{1,3}")
+MAX_B64_CHUNKS = 24
+
+
+def _b64_looking(token: str) -> bool:
+    """Not a plain word: digits, capitals inside, '+', '/' or padding (what base64 chunks show)."""
+    return not _PLAIN_WORD.fullmatch(token) and not token.isdigit() and not (token.isalpha() and token.isupper())
+
+
+def _text_prefix(data: bytes) -> int:
+    """The length of the longest prefix of ``data`` that is printable text in UTF-8."""
+    i, n = 0, len(data)
+    while i < n:
+        byte = data[i]
+        if byte < 0x80:
+            if (byte < 32 and byte not in (9, 10, 13)) or byte == 127:
+                return i
+            i += 1
+            continue
+        width = 2 if 0xC2 <= byte <= 0xDF else 3 if 0xE0 <= byte <= 0xEF else 4 if 0xF0 <= byte <= 0xF4 else 0
+        if not width or i + width > n or not all(0x80 <= c <= 0xBF for c in data[i + 1:i + width]):
+            return i
+        i += width
+    return n
+
+
+def _b64_printable_chars(joined: str) -> int:
+    """How many leading characters of ``joined`` decode (as base64, std or URL-safe) to
+    printable text (ASCII or bytes of UTF-8 sequences)."""
+    body = joined.split("=")[0]
+    body = body[:len(body) - len(body) % 4]
+    best = 0
+    for alt in (None, b"-_"):
+        try:
+            data = _base64.b64decode(body, altchars=alt, validate=True)
+        except (ValueError, _binascii.Error):
+            continue
+        best = max(best, (4 * _text_prefix(data)) // 3)
+    return best
+
+
+def _b64_chunks(text: str) -> list[str]:
+    """Base64 cut into chunks by spaces, line breaks or punctuation ("UGFy cmlu IEZy b3N0"):
+    runs of base64-alphabet tokens with short gaps, joined from each chunk that does not read
+    as a word to the farthest one after it whose join decodes as text."""
+    tokens = list(_B64_TOKEN.finditer(text))
+    groups, group = [], []
+    for m in tokens:
+        if group and _B64_GAP.fullmatch(text[group[-1].end():m.start()]) and "=" not in group[-1].group(0):
+            group.append(m)
+        else:
+            if len(group) >= 2:
+                groups.append(group)
+            group = [m]
+    if len(group) >= 2:
+        groups.append(group)
+    out = []
+    for group in groups:
+        looking = [i for i, m in enumerate(group) if _b64_looking(m.group(0))]
+        if not looking:
+            continue
+        starts = sorted({j for i in looking for j in (i - 1, i) if j >= 0})[:MAX_B64_CHUNKS]
+        # A chunk may read as a word or an acronym ("cmlu", "ZQ"): the join may end up to two
+        # chunks after the last one that does not.
+        ends = list(range(min(len(group) - 1, looking[-1] + 2), -1, -1))
+        done_until = -1
+        for a in starts:
+            if a <= done_until:
+                continue
+            # One decode of the whole join bounds the ends: a join can read as text only
+            # within the printable prefix of the decoded bytes.
+            offsets, total = {}, 0
+            for j in range(a, ends[0] + 1):
+                total += len(group[j].group(0))
+                offsets[j] = total
+            reach = _b64_printable_chars("".join(m.group(0) for m in group[a:ends[0] + 1]))
+            for b in ends:
+                if b <= a:
+                    break
+                if offsets[b] > reach + 4 or offsets[b] < 6:
+                    continue
+                joined = "".join(m.group(0) for m in group[a:b + 1])
+                if len(joined.rstrip("=")) % 4 == 1:
+                    continue
+                decoded = _b64(joined)
+                if decoded:
+                    out.append(text[:group[a].start()] + decoded[0] + text[group[b].end():])
+                    done_until = b
+                    break
+    return out
+
+
 def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
     out: list[str] = []
 
@@ -580,6 +797,9 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
             continue  # "Where", "prize": a plain word, not base64 of a name
         for decoded in _b64(m.group(0)):
             add(text[:m.start()] + decoded + text[m.end():])
+    if " " in text or "\n" in text:
+        for decoded in _b64_chunks(text):
+            add(decoded)
     for m in _HEX_RUN.finditer(text):
         decoded = _hex(m.group(0))
         if decoded:
@@ -630,6 +850,10 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
     if _FLIPPED.search(text):
         add("".join(UNFLIP.get(c, c) for c in reversed(text)))
     add(_letter_games(text, shifts))
+    if shifts is not None and shifts.names:
+        add(_word_ciphers(text, shifts))
+        add(_strided(text, shifts))
+        add(_joined_breaks(text, shifts))
     if shifts is not None:
         for k in shifts.shifts(text):
             add(_shift(text, k))
