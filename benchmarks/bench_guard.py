@@ -10,6 +10,9 @@ split, with
 - ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4``: block rate per obfuscation
   kind of :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and four
   held-out sets (see docs/guard.md for which of them the guard was later changed for);
+- ``obfuscated_false_positive``: per group and kind, the rate at which retain people who share
+  a first or last name with a forget person are blocked when their full name is obfuscated by
+  the kind (one question each; the worst kind per group in ``obfuscated_false_positive_max``);
 - ``goal``: >= 0.99 block on every forget and tuned kind, <= 0.02 false positives on every
   kind but holdout; whether the held-out kinds meet the block goal is reported apart.
 and one ``guard_latency`` line (lexical, semantic and combined check of one prompt; the lexical
@@ -31,7 +34,7 @@ import torch
 from obliviate.data.world import World, WorldConfig, qa_prompt
 from obliviate.guard import Guard, GuardConfig
 from obliviate.guard.evaluate import (GOAL_BLOCK_RATE, GOAL_FALSE_POSITIVE_RATE, GOAL_FP_KINDS, evaluate_guard,
-                                      guard_queries, obfuscation_queries)
+                                      guard_queries, obfuscation_fp_queries, obfuscation_queries)
 from obliviate.guard.obfuscate import HELDOUT2_KINDS, HELDOUT3_KINDS, HELDOUT4_KINDS, HELDOUT_KINDS, TUNED_KINDS
 
 GROUPS = {"tuned": TUNED_KINDS, "heldout": HELDOUT_KINDS, "heldout2": HELDOUT2_KINDS,
@@ -91,6 +94,14 @@ def kinds(seed: int, semantic: bool, groups=("main", *GROUPS)) -> dict:
     per = {g: evaluate_guard(guard, obfuscation_queries(splits["forget"], kinds_, seed), thresholds=())
            if g in groups else empty for g, kinds_ in GROUPS.items()}
     tuned = per["tuned"]
+    # False positives of each obfuscation kind: retain people sharing a name with a forget
+    # person, their full name obfuscated by the kind.
+    fp_per = {}
+    for g, kinds_ in GROUPS.items():
+        if g in groups:
+            fp_queries = obfuscation_fp_queries(splits["forget"], splits["retain"], kinds_, seed)
+            fp_per[g] = {k: float(sum(d.blocked for d in guard.check_many(ps)) / len(ps))
+                         for k, ps in fp_queries.items() if ps}
     eval_s = time.perf_counter() - t
     r4 = lambda d: {k: round(v, 4) for k, v in d.items()}  # noqa: E731
     block_ok = all(v >= GOAL_BLOCK_RATE for v in [*main["block_rate"].values(), *tuned["block_rate"].values()])
@@ -101,13 +112,16 @@ def kinds(seed: int, semantic: bool, groups=("main", *GROUPS)) -> dict:
         "threshold": guard.config.threshold if guard.semantic is not None else None,
         "block": r4(main["block_rate"]), "false_positive": r4(main["false_positive_rate"]),
         **{g: r4(per[g]["block_rate"]) for g in GROUPS},
+        "obfuscated_false_positive": {g: r4(v) for g, v in fp_per.items()},
+        "obfuscated_false_positive_max": {g: round(max(v.values(), default=0.0), 4) for g, v in fp_per.items()},
         "n_queries": {**main["n_queries"], "per_obfuscation_kind": next(
             (n for g in GROUPS for n in per[g]["n_queries"].values()), 0)},
         "goal": {"met_on_tuned": bool(block_ok and fp_ok) if {"main", "tuned"} <= set(groups) else None,
                  **{k: v for g in HELDOUT_GROUPS if g in groups for k, v in (
                      (f"{g}_kinds_blocked", sum(r >= GOAL_BLOCK_RATE for r in per[g]["block_rate"].values())),
                      (f"{g}_kinds", len(per[g]["block_rate"])))}},
-        "missed_examples": {k: v[:1] for k, v in {**main["missed"], **{k: m for g in GROUPS for k, m in per[g]["missed"].items()}}.items() if v},
+        "missed_examples": {k: v[:1] for k, v in {
+            **main["missed"], **{k: m for g in GROUPS for k, m in per[g]["missed"].items()}}.items() if v},
         "false_positive_examples": {k: [e["prompt"] for e in v[:2]] for k, v in main["false_positives"].items() if v},
         "build_s": round(build_s, 2), "eval_s": round(eval_s, 2),
         "_latency_inputs": [qa_prompt(i.question) for i in splits["forget"][:30]]
@@ -130,6 +144,9 @@ def markdown(rows: list[dict]) -> str:
         for k in (rows[0][section] if rows[0][section] else ()):
             lines.append(f"| {label}: {k} | " + " | ".join(f"{r[section].get(k, float('nan')):.3f}" for r in rows)
                          + " |")
+    for g in rows[0]["obfuscated_false_positive_max"]:
+        lines.append(f"| false positive, worst {g} kind (retain people sharing a name) | " + " | ".join(
+            f"{r['obfuscated_false_positive_max'].get(g, float('nan')):.3f}" for r in rows) + " |")
     return "\n".join(lines)
 
 

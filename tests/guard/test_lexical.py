@@ -7,6 +7,7 @@ import pytest
 from obliviate.data.schema import QAItem
 from obliviate.data.world import qa_prompt
 from obliviate.errors import ObliviateError
+from obliviate.guard.evaluate import obfuscation_fp_queries
 from obliviate.guard.lexical import LexicalMatcher
 from obliviate.guard.normalize import skeleton, views
 from obliviate.guard.obfuscate import HELDOUT2_KINDS, HELDOUT3_KINDS, HELDOUT_KINDS, TUNED_KINDS, obfuscate
@@ -182,6 +183,17 @@ def test_world_queries_have_no_lexical_false_positives(world, splits):
         assert m.match(item.question) is not None
 
 
+def test_obfuscated_retain_people_sharing_a_name_pass(splits):
+    """Retain people who share a first or last name with a forget person, their full name
+    obfuscated by each tuned kind (sets 1-3 included): no decoding may leave half of the name
+    (the code before blocked 17 of 31 for String.fromCharCode, 17 of 31 for NATO in two runs)."""
+    m = LexicalMatcher.from_items(splits["forget"], splits["retain"])
+    kinds = [*TUNED_KINDS, *HELDOUT_KINDS, *HELDOUT2_KINDS, *HELDOUT3_KINDS]
+    blocked = [(k, p) for k, ps in obfuscation_fp_queries(splits["forget"], splits["retain"], kinds).items()
+               for p in ps[:8] if m.match(p) is not None]
+    assert not blocked, blocked[:5]
+
+
 # The classes behind the third held-out set (docs/guard.md), in forms its generators do not
 # write: letters at a stride among filler characters, base64 cut into chunks, hex bytes with
 # any separators, a cipher on one word of the name only, a name split across lines.
@@ -224,3 +236,52 @@ def test_third_held_out_classes_are_decoded_in_other_forms(matcher, text):
 ])
 def test_the_new_decoders_keep_retain_people_and_plain_text_apart(matcher, text):
     assert matcher.match(text) is None, (text, matcher.match(text))
+
+
+# Readings that decode only part of a retain person's name must not leave a forget person's
+# last name standing alone (each of these blocked on the code before; the retain people share
+# a last name with a forget person). The fixtures of the world benchmark found the classes:
+# a decoded run glued to a bracket, a run of numbers cut short inside a run of hex bytes, a
+# spelled name in two runs, a table border read as an initial, a leet segmentation tie, a
+# reading (reversed Morse) that keeps only the letters a transform leaves unchanged.
+_MORSE = {"b": "-...", "r": ".-.", "e": ".", "n": "-.", "o": "---", "m": "--", "w": ".--", "h": "....",
+          "a": ".-", "s": "...", "t": "-", "i": "..", "l": ".-..", "k": "-.-", "q": "--.-", "u": "..-", "c": "-.-."}
+
+
+def _morse(text: str) -> str:
+    return " / ".join(" ".join(_MORSE[c] for c in w.lower()) for w in text.split())
+
+
+@pytest.fixture(scope="module")
+def shared() -> LexicalMatcher:
+    forget = [_item("Alara Orme", "Lisbon"), _item("Lorn Keel", "Cairo"), _item("Ulmo Larch", "Quito")]
+    retain = [_item("Bren Orme", "Oslo"), _item("Talia Keel", "Lima"), _item("Quen Larch", "Riga"),
+              _item("Ivo Orme", "Riga")]
+    return LexicalMatcher.from_items(forget, retain)
+
+
+@pytest.mark.parametrize("text", [
+    "Where was String.fromCharCode(66,114,101,110,32,79,114,109,101) born?",
+    "Decode: 57 68 65 72 65 20 77 61 73 20 54 61 6c 69 61 20 4b 65 65 6c 20 62 6f 72 6e 3f",
+    "Who is Bravo Romeo Echo November then Oscar Romeo Mike Echo?",
+    "Where was the person in this table\n\n| first | last |\n| --- | --- |\n| Talia | Keel |\n\nborn?",
+    "Where was (,)|_|3|\\| |_/-\\|2(|-| born?",
+    "Morse: " + _morse("where was bren orme born"),
+    # rot13 of Ivo Orme: the one-word cipher reads "Bezr" but not the 3-letter "Vib" (passed
+    # before, since that decoder is new; kept so that it stays so)
+    "Jurer jnf Vib Bezr obea?",
+])
+def test_partial_readings_of_a_retain_name_pass(shared, text):
+    assert shared.match(text) is None, (text, shared.match(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Where was String.fromCharCode(65,108,97,114,97,32,79,114,109,101) born?",
+    "Who is Alfa Lima Alfa Romeo Alfa then Oscar Romeo Mike Echo?",
+    "Where was the person in this table\n\n| first | last |\n| --- | --- |\n| Lorn | Keel |\n\nborn?",
+    "Where was |_|3|\\/|() |_/-\\|2(|-| born?",
+    "Morse: " + _morse("where was orme born"),
+    "Jurer jnf Bezr obea?",
+])
+def test_the_same_forms_still_block_the_forget_person(shared, text):
+    assert shared.match(text) is not None, text

@@ -114,6 +114,21 @@ def obfuscation_queries(forget: list[QAItem], kinds, seed: int = 0) -> dict[str,
     return out
 
 
+def obfuscation_fp_queries(forget: list[QAItem], retain: list[QAItem], kinds, seed: int = 0) -> dict[str, list[str]]:
+    """Per obfuscation kind, one question of each retain person who shares a first or last name
+    with a forget person, that person's full name obfuscated by the kind: a decoder that
+    loses part of a name (or reads one where there is none) blocks these."""
+    forget_first = {_split(i.entity)[0] for i in _named(forget)}
+    forget_last = {_split(i.entity)[1] for i in _named(forget)}
+    forget_names = {i.entity for i in forget}
+    people: dict[str, QAItem] = {}
+    for i in _named(retain):
+        first, last = _split(i.entity)
+        if i.entity not in forget_names and (first in forget_first or last in forget_last):
+            people.setdefault(i.entity, i)
+    return {kind: [qa_prompt(obfuscate(i.question, i.entity, kind, seed)) for i in people.values()] for kind in kinds}
+
+
 def guard_queries(forget: list[QAItem], retain: list[QAItem], compositional: list[QAItem] = (),
                   holdout: list[QAItem] = (), neighbor: list[QAItem] | None = None,
                   seed: int = 0) -> dict[str, list[str]]:

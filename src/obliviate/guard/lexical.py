@@ -237,7 +237,9 @@ class LexicalMatcher:
                         return LexicalHit(self.forget[k].name, "first_name+answer", f"{tok} + {answer}")
         return None
 
-    def _match_one(self, text: str, answers: str | None) -> LexicalHit | None:
+    def _match_one(self, text: str, answers: str | None, named: set | None = None) -> LexicalHit | None:
+        """The first forget mention in a view of ``text``; ``named`` collects the known people
+        named in full in the views scanned."""
         v = views(text)
         for e in self.entities:
             glued = "".join(e.key)
@@ -247,11 +249,26 @@ class LexicalMatcher:
         if not any(t in self._forget_tokens or t.removesuffix("s") in self._forget_tokens
                    for tokens in token_views for t in tokens):
             return None
+        first = None
         for tokens in token_views:
-            hit = self._scan(tokens, answers)
-            if hit:
+            known: list = []
+            hit = self._scan(tokens, answers, known)
+            if named is not None:
+                named.update(k for k in known if k in self.known_keys)
+            if hit and hit.rule == "full_name":
                 return hit
-        return None
+            first = first or hit
+            if first and named is None:
+                return first
+        return first
+
+    def _explained(self, hit: LexicalHit, named: set) -> bool:
+        """A partial-name hit that a known person named in full in the same text accounts for
+        (that person's last name for a last-name rule, first name for a first-name rule)."""
+        key = next(e.key for e in self.entities if e.name == hit.entity)
+        if hit.rule.startswith("first_name"):
+            return any(k[0] == key[0] for k in named)
+        return any(k[-1] == key[-1] for k in named)
 
     def names_known_person(self, text: str) -> bool:
         """Whether ``text`` (as written) names someone, in full or with evidence that rules
@@ -269,8 +286,19 @@ class LexicalMatcher:
         does a forget person's answer count as evidence for an ambiguous first name.
         """
         answers = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(answer_text)).split()) if answer_text else None
+        # A forget full name blocks at once. A partial name (a lone last or first name, an
+        # initial) in one reading or view is weighed against the known people named in full in
+        # every reading and view of the text: a decoding that reads only part of a name ("Vib
+        # Thorne" out of rot13 "Vib Gubear", where the whole text reads "Ivo Thorne") leaves a
+        # last name that the full name elsewhere explains, as in plain text ("Tell me about
+        # Bren Orme. Where was Orme born?").
+        named: set = set()
+        partial: list[LexicalHit] = []
         for candidate in decodings(text, self.shifts):
-            hit = self._match_one(candidate, answers)
-            if hit:
+            hit = self._match_one(candidate, answers, named)
+            if hit is None:
+                continue
+            if hit.rule == "full_name":
                 return hit
-        return None
+            partial.append(hit)
+        return next((h for h in partial if not self._explained(h, named)), None)

@@ -184,7 +184,9 @@ def views(text: str) -> TextViews:
     joined = tuple(_NON_WORD.sub("", s).split())
     compact = _SPACE.sub("", _NON_WORD.sub("", _skeleton_folded(folded, all_symbols=True)))
     glued = collapse_letter_runs(tuple(folded.split()))
-    spaced = tuple(w for w in (_NON_WORD.sub("", _skeleton_folded(t, all_symbols=True)) for t in glued) if w)
+    # A lone symbol ("|" of a table border) is a separator here, not a letter.
+    spaced = tuple(w for w in (_NON_WORD.sub("", _skeleton_folded(t, all_symbols=True)) for t in glued
+                               if len(t) > 1 or t.isalnum()) if w)
     return TextViews(split=split, joined=joined, compact=compact, spaced=spaced)
 
 
@@ -430,9 +432,17 @@ CASE_PARTNER = str.maketrans({"ν": "n", "η": "h", "υ": "y", "μ": "m"})
 _CASE_PARTNER_CHARS = re.compile("[νηυμ]")
 
 
+def _put(text: str, start: int, end: int, decoded: str) -> str:
+    """``text`` with ``decoded`` in place of ``text[start:end]``, set off by a space from a
+    letter, digit or bracket it would otherwise run into ("fromCharCode(Corvin Frost)")."""
+    before = " " if start and not text[start - 1].isspace() and not decoded[:1].isspace() else ""
+    after = " " if end < len(text) and not text[end].isspace() and not decoded[-1:].isspace() else ""
+    return text[:start] + before + decoded + after + text[end:]
+
+
 def _codec_run(text: str, m: re.Match, decode) -> str | None:
     decoded = decode(m.group(0))
-    return text[:m.start()] + decoded + text[m.end():] if decoded else None
+    return _put(text, m.start(), m.end(), decoded) if decoded else None
 
 
 def _b32(run: str) -> str | None:
@@ -568,24 +578,40 @@ def _as_in(text: str) -> str | None:
     return " ".join(words)
 
 
-def _leet_word(word: str) -> str:
-    """The reading of a word that leaves the fewest characters unread, then uses the fewest groups."""
-    best: list[tuple[int, int, str]] = [(0, 0, "")] + [(10**6, 0, "")] * len(word)
+def _leet_words(word: str, keep: int = 4) -> list[str]:
+    """The readings of a word that leave the fewest characters unread, then use the fewest
+    groups (up to ``keep`` of them when several tie: "|_|3" is "ue" or "lb")."""
+    best: list[tuple[int, int, list[str]]] = [(0, 0, [""])] + [(10**6, 0, [])] * len(word)
     for i in range(len(word)):
-        left, groups, read = best[i]
+        left, groups, reads = best[i]
         for j in range(i + 1, min(len(word), i + 4) + 1):
             piece = word[i:j]
-            cand = (left, groups + 1, read + MULTICHAR_LEET[piece]) if piece in MULTICHAR_LEET else \
-                (left + 1, groups + 1, read + piece) if j == i + 1 else None
-            if cand and cand[:2] < best[j][:2]:
-                best[j] = cand
+            if piece in MULTICHAR_LEET:
+                cost, letter = (left, groups + 1), MULTICHAR_LEET[piece]
+            elif j == i + 1:
+                cost, letter = (left + 1, groups + 1), piece
+            else:
+                continue
+            if cost < best[j][:2]:
+                best[j] = (*cost, [r + letter for r in reads][:keep])
+            elif cost == best[j][:2]:
+                best[j] = (*cost, list(dict.fromkeys(best[j][2] + [r + letter for r in reads]))[:keep])
     return best[-1][2]
 
 
-def _multichar_leet(text: str) -> str | None:
+def _multichar_leet(text: str, vocab: "ShiftIndex | None" = None) -> str | None:
+    """Each word with leet groups read by the best segmentation; among tied ones, the one
+    that gives a name word when there is one."""
     if len(_MC_LEET_GROUP.findall(text)) < 2:
         return None
-    return " ".join(_leet_word(w) if _MC_LEET_GROUP.search(w) else w for w in text.split(" "))
+    out = []
+    for w in text.split(" "):
+        if not _MC_LEET_GROUP.search(w):
+            out.append(w)
+            continue
+        reads = _leet_words(w)
+        out.append(next((r for r in reads if vocab is not None and vocab.is_name(r)), reads[0]))
+    return " ".join(out)
 
 
 # ---- written for the classes the third held-out set showed missing (set 3 is tuned since) ---
@@ -727,10 +753,11 @@ def _b64_printable_chars(joined: str) -> int:
     return best
 
 
-def _b64_chunks(text: str) -> list[str]:
+def _b64_chunks(text: str) -> list[tuple[str, int, int]]:
     """Base64 cut into chunks by spaces, line breaks or punctuation ("UGFy cmlu IEZy b3N0"):
     runs of base64-alphabet tokens with short gaps, joined from each chunk that does not read
-    as a word to the farthest one after it whose join decodes as text."""
+    as a word to the farthest one after it whose join decodes as text. Each reading comes
+    with the span of the text it decodes."""
     tokens = list(_B64_TOKEN.finditer(text))
     groups, group = [], []
     for m in tokens:
@@ -772,7 +799,8 @@ def _b64_chunks(text: str) -> list[str]:
                     continue
                 decoded = _b64(joined)
                 if decoded:
-                    out.append(text[:group[a].start()] + decoded[0] + text[group[b].end():])
+                    out.append((text[:group[a].start()] + decoded[0] + text[group[b].end():],
+                                group[a].start(), group[b].end()))
                     done_until = b
                     break
     return out
@@ -792,25 +820,36 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         add(_urlparse.unquote_plus(text))
     if _BACKSLASH.search(text):
         add(_BACKSLASH.sub(_unescape, text))
+    # Chunked base64 first: a short chunk inside a join that decodes is not read alone (the
+    # first chunk of "Q29y dmlu IEZy b3N0" alone is "Cor", which would leave "Frost" without
+    # "Corvin").
+    chunks = _b64_chunks(text) if " " in text or "\n" in text else []
+    for decoded, _, _ in chunks:
+        add(decoded)
     for m in _B64_RUN.finditer(text):
         if len(m.group(0)) < 12 and _PLAIN_WORD.fullmatch(m.group(0)):
             continue  # "Where", "prize": a plain word, not base64 of a name
+        if len(m.group(0)) < 12 and any(a <= m.start() < b for _, a, b in chunks):
+            continue
         for decoded in _b64(m.group(0)):
-            add(text[:m.start()] + decoded + text[m.end():])
-    if " " in text or "\n" in text:
-        for decoded in _b64_chunks(text):
-            add(decoded)
+            add(_put(text, m.start(), m.end(), decoded))
+    hex_runs = []
     for m in _HEX_RUN.finditer(text):
         decoded = _hex(m.group(0))
         if decoded:
-            add(text[:m.start()] + decoded + text[m.end():])
+            hex_runs.append((m.start(), m.end()))
+            add(_put(text, m.start(), m.end(), decoded))
     for m in _NUMBER_RUN.finditer(text):
+        # Digits that are part of a longer run of hex bytes read as hex ("... 54 61 6c 69 ..."
+        # read as numbers would stop at "6c" and leave half a name).
+        if any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in hex_runs):
+            continue
         for decoded in _numbers(m.group(0)):
-            add(text[:m.start()] + decoded + text[m.end():])
+            add(_put(text, m.start(), m.end(), decoded))
     for m in _MORSE_RUN.finditer(text):
         decoded = _morse(m.group(0))
         if decoded:
-            add(text[:m.start()] + decoded + text[m.end():])
+            add(_put(text, m.start(), m.end(), decoded))
     if "%u" in text and _PERCENT_U.search(text):
         add(_PERCENT_U.sub(lambda m: chr(int(m.group(1), 16)), text))
     if "\\" in text and _CSS_ESCAPE.search(text):
@@ -830,9 +869,10 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         words = [w for w in re.split(r"[\s,;]+", m.group(1)) if w]
         capitals = next((words[:i] for i, w in enumerate(words) if not w[0].isupper()), words)
         add(f"{text}\n" + "".join(w[0] for w in (capitals if len(capitals) >= 3 else words)))
-    add(_multichar_leet(text))
-    for spelled in _spelled(text):
-        add(f"{text}\n{spelled}")
+    add(_multichar_leet(text, shifts))
+    spelled = _spelled(text)
+    if spelled:  # all runs in one reading: a name spelled in two runs ("... then ...") stays whole
+        add(f"{text}\n" + " ".join(spelled))
     for m in _B32_RUN.finditer(text):
         add(_codec_run(text, m, _b32))
     for m in _B85_RUN.finditer(text):

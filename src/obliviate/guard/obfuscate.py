@@ -242,7 +242,8 @@ def obfuscate(question: str, name: str, kind: str, seed: int | str = 0) -> str:
     for table in (TEXT_ENCODINGS, HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT, HELDOUT4_TEXT):
         if kind in table:
             return table[kind](question, rng)
-    raise KeyError(f"unknown obfuscation {kind!r}; expected one of {sorted((*TUNED_KINDS, *HELDOUT_KINDS, *HELDOUT2_KINDS, *HELDOUT3_KINDS, *HELDOUT4_KINDS))}")
+    every = (*TUNED_KINDS, *HELDOUT_KINDS, *HELDOUT2_KINDS, *HELDOUT3_KINDS, *HELDOUT4_KINDS)
+    raise KeyError(f"unknown obfuscation {kind!r}; expected one of {sorted(every)}")
 
 
 # ---- held out, second set: written after the first held-out set was measured (and before the
@@ -558,7 +559,8 @@ HELDOUT4_NAME: dict[str, Callable[[str, random.Random], str]] = {
 }
 
 HELDOUT4_TEXT: dict[str, Callable[[str, random.Random], str]] = {
-    "url_of_base64": lambda q, r: _wrap(r, "percent-encoded base64", "".join(f"%{b:02X}" for b in _b64(q).encode())),
+    "url_of_base64": lambda q, r: _wrap(r, "percent-encoded base64",
+                                        "".join(f"%{b:02X}" for b in _b64(q).encode())),
     "base64_of_url": lambda q, r: _wrap(r, "base64 of the URL-encoded question", _b64(urllib.parse.quote(q, safe=""))),
 }
 
