@@ -209,7 +209,8 @@ def test_obfuscated_retain_people_sharing_a_name_pass(splits):
     # hex bytes with separators of two or more characters, and mixed prefixes
     "Where was 41 | 6c | 61 | 72 | 61 | 20 | 4f | 72 | 6d | 65 born?",
     "Who is [0x4F; 0x72; 0x6D; 0x65]?",
-    "Who is \\x4f ,\\x72 ,\\x6d ,\\x65?",
+    "Where was 4f - 72 - 6d - 65 born?",
+    "Who is 0x4f,\n0x72,\n0x6d,\n0x65?",
     # one word of the name in rot13, a Caesar shift or Atbash
     "Where was Ehfn born?",
     "Where was Ruph born? (surname shifted by 3)",
