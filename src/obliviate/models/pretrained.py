@@ -345,3 +345,87 @@ def list_models() -> list[dict]:
             row["prepared"] = str(path) if is_cached(path) else None
         rows.append(row)
     return rows
+
+
+# --- the embedded world on a pretrained model (the TOFU protocol; `obliviate demo --model`) ---
+
+@dataclass(frozen=True)
+class WorldRecipe:
+    """How a pretrained model learns the embedded world: full fine-tuning on its QA
+    (``Question: ...\\nAnswer:`` + the answer), AdamW, gradient clipping 1.0. Chosen on
+    CPU for SmolLM2-135M (docs/benchmarks.md: ~4 CPU-s per batch-8 step)."""
+
+    epochs: int = 6
+    lr: float = 1e-4
+    batch_size: int = 8
+
+
+def world_finetuned(base: Path, world, people: list[str], kind: str, recipe: WorldRecipe | None = None,
+                    seed: int = 0) -> tuple[Path, int, dict]:
+    """The model at ``base`` fine-tuned on the world's QA about ``people`` (cached in
+    ``$OBLIVIATE_HOME/models/<kind>-...``): (model directory, steps, build seconds; zero when cached).
+
+    The original of the TOFU protocol is fine-tuned on the forget + retain people, gold
+    on the retain people only (the same recipe and seed), an independent exact model on
+    the retain people with another ``seed``.
+    """
+    import torch
+
+    from obliviate.data.world import qa_prompt
+    from obliviate.evals.attacks.relearn import finetune_copy
+    from obliviate.models.load import load_model, save_model
+
+    recipe = recipe or WorldRecipe()
+    base = Path(base)
+    pairs = [(qa_prompt(i.question), " " + i.answer) for i in world.qa_items(people, kind)]
+    steps = recipe.epochs * -(-len(pairs) // recipe.batch_size)
+    key = {"base": str(base), "world": world.config.fingerprint(), "people": people, "epochs": recipe.epochs,
+           "lr": recipe.lr, "batch_size": recipe.batch_size, "steps": steps}
+    if seed:
+        key["seed"] = seed
+    spent = {"s": 0.0, "cpu_s": 0.0}
+
+    def build(tmp: Path) -> None:
+        wall, t = time.perf_counter(), os.times()
+        state = torch.random.get_rng_state()
+        try:
+            lm = load_model(base)
+            tuned = finetune_copy(lm, pairs, steps=steps, lr=recipe.lr, batch_size=recipe.batch_size, seed=seed)
+            save_model(tuned, tuned.tokenizer, tmp / "model")
+        finally:
+            torch.random.set_rng_state(state)
+        end = os.times()
+        spent.update(s=round(time.perf_counter() - wall, 1),
+                     cpu_s=round(end.user + end.system - t.user - t.system, 1))
+
+    path, _ = cached(f"pretrained-world-{kind}", key, build)
+    return path / "model", steps, spent
+
+
+def build_pretrained_world_models(name: str, world, forget: str = "forget10",
+                                  recipe: WorldRecipe | None = None):
+    """:func:`obliviate.models.tiny.build_world_models` for a named pretrained model: the
+    original (fine-tuned on every non-holdout person) and gold (on the retain people of
+    ``forget``), cached."""
+    from obliviate.models.tiny import WorldModels
+
+    base = prepare(name)
+    people = world.split_people(forget)
+    original, _, spent_o = world_finetuned(base, world, people["forget"] + people["retain"], "original", recipe)
+    gold, _, spent_g = world_finetuned(base, world, people["retain"], "gold", recipe)
+    return WorldModels(original=original, gold=gold, base=base,
+                       seconds={"original": spent_o["s"], "gold": spent_g["s"]},
+                       cached={"original": not spent_o["s"], "gold": not spent_g["s"]})
+
+
+def pretrained_audit_config(relearn_lr: float = 1e-4, relearn_steps: int = 8, **overrides):
+    """The audit sized for a ~100M-parameter model on CPU: the default attacks, the
+    relearning attacks at one seed, ``relearn_steps`` full fine-tuning steps of batch 8 at
+    ``relearn_lr`` (the tiny models' 5e-4 x 25 steps x 2 seeds would overwrite a
+    pretrained model and cost ~10 CPU-min per model here)."""
+    from obliviate.audit import AuditConfig
+    from obliviate.evals.attacks import AttackConfig
+
+    attack = AttackConfig(relearn_steps=relearn_steps, relearn_lr=relearn_lr, relearn_batch_size=8,
+                          relearn_seeds=1, relearn_retain_items=24, relearn_retain_seeds=1)
+    return AuditConfig(attack=attack, **overrides)
