@@ -295,6 +295,30 @@ def test_npo_forgets_known_facts_and_source_requantization_brings_them_back(smol
     assert recovered > 0.5, (after_f, attacked)          # measured 0.91
 
 
+def test_gold_free_audit_on_smollm2_calls_known_facts_not_unlearned(smollm2):
+    """One audit attack on the real model: the gold-free audit (no-attack MCQ; the
+    never-known reference is fictitious people of the embedded world, which the model
+    answers at about chance). The untouched model audited as its own "unlearned" copy,
+    on the capitals it answers, is not_unlearned: the fictitious people sit far enough
+    below to make the no-attack ceiling informative."""
+    from obliviate.audit import AuditConfig, run_audit
+    from obliviate.data.world import World, WorldConfig
+    from obliviate.evals.metrics import mcq_correct
+
+    items = _items(FORGET + RETAIN)
+    known = [i for i, c in zip(items, mcq_correct(smollm2, items)) if c == 1.0]
+    assert len(known) >= 4, len(known)                 # measured 4 of 8
+    world = World(WorldConfig(n_people=10))
+    holdout = world.qa_items([p.name for p in world.people[:4]], "holdout")
+    config = AuditConfig(attacks=("none",), n_bootstrap=200, delta=0.45)
+    same = run_audit(smollm2, smollm2, None, known, [], config, holdout=holdout)
+    none = same["attacks"]["none"]
+    assert none["original"]["mcq_accuracy"] == 1.0 and none["holdout"]["mcq_accuracy"] < 0.5, none
+    assert same["residual_knowledge"]["none"]["informative"], same["residual_knowledge"]["none"]
+    assert same["verdict"] == "not_unlearned", same["verdict_reason"]
+    assert same["audit"]["reference"] == "holdout"
+
+
 def test_the_real_name_resolves_to_the_prepared_directory(smollm2_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert pretrained.resolve_model_arg(NAME) == smollm2_dir == resolve_model_path(NAME)
