@@ -330,12 +330,14 @@ def run_scenario2(args) -> None:
             print(f"# {method}: already in {args.results}, skipped", file=sys.stderr, flush=True)
             continue
         cpu0 = _cpu()
-        options = dict(METHOD_DEFAULTS.get(method, {}))
+        name, overrides = method_spec(method)
+        options = dict(METHOD_DEFAULTS.get(name, {}))
         if args.epochs:
             options["epochs"] = args.epochs
         if args.lora:
-            options.update(lora_rank=args.lora, lr=LORA_LR.get(method, 2e-4), lora_merge=True)
-        unlearned, wall, cpu, per_step, steps = unlearn_timed(lm, method, forget, retain, options)
+            options.update(lora_rank=args.lora, lr=LORA_LR.get(name, 2e-4), lora_merge=True)
+        options.update(overrides)
+        unlearned, wall, cpu, per_step, steps = unlearn_timed(lm, name, forget, retain, options)
         row = {"bench": "smollm2_scenario2", "method": method, "options": options, "steps": steps,
                "unlearn_s": round(wall, 1), "unlearn_cpu_s": round(cpu, 1),
                "s_per_step": round(per_step, 2) if per_step else None, **measure(unlearned, sets)}
@@ -443,6 +445,17 @@ def audit_summary(report: dict) -> dict:
             "rho": per_attack}
 
 
+def method_spec(text: str) -> tuple[str, dict]:
+    """``"rmu:lr=1e-3:steering_scale=8"`` -> ("rmu", {"lr": 0.001, "steering_scale": 8.0}):
+    a method with option overrides; the whole text labels its result row."""
+    name, *pairs = text.split(":")
+    overrides = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        overrides[key] = int(value) if value.isdigit() else float(value)
+    return name, overrides
+
+
 def rejudge(outputs: dict, forget, config, delta: float, holdout=None) -> dict:
     """The verdict from the same attack outputs with another delta (the bootstrap is seeded,
     so the intervals are the same draws)."""
@@ -539,12 +552,14 @@ def run_scenario1(args) -> None:
                 "recipe": "gold's fine-tune from the pretrained base on the retain people, seed 1 (gold: seed 0)",
                 "epochs": args.epochs, "lr": args.finetune_lr}, None
         else:
-            options = dict(METHOD_DEFAULTS.get(method, {}))
+            name, overrides = method_spec(method)
+            options = dict(METHOD_DEFAULTS.get(name, {}))
             if "lr" in options:   # TOFU's protocol: unlearn at the fine-tune's learning rate
                 options["lr"] = args.unlearn_lr or args.finetune_lr
             if args.lora:
-                options.update(lora_rank=args.lora, lr=LORA_LR.get(method, 2e-4), lora_merge=True)
-            unlearned, wall, _, per_step, steps = unlearn_timed(original, method, forget, retain, options)
+                options.update(lora_rank=args.lora, lr=LORA_LR.get(name, 2e-4), lora_merge=True)
+            options.update(overrides)
+            unlearned, wall, _, per_step, steps = unlearn_timed(original, name, forget, retain, options)
         row = {"bench": "smollm2_scenario1", "method": method, "options": options, "steps": steps,
                "unlearn_s": round(wall, 1), "s_per_step": round(per_step, 2) if per_step else None,
                **measure(unlearned, sets)}
