@@ -19,7 +19,7 @@ and one ``guard_latency`` line (lexical, semantic and combined check of one prom
 check also of one prompt of each obfuscation kind, where the decoders do their work).
 
     python benchmarks/bench_guard.py [--seeds 0 1] [--no-semantic] [--no-per-kind] [--markdown]
-        [--groups main tuned heldout heldout2 heldout3 heldout4 heldout5]
+        [--groups main tuned heldout heldout2 heldout3 heldout4 heldout5] [--opaque block|allow]
 """
 
 from __future__ import annotations
@@ -67,6 +67,14 @@ def latency(guard: Guard, prompts: list[str], obfuscated: list[str] = ()) -> dic
         guard.lexical.match(p)
         lex.append(time.perf_counter() - t)
     out["lexical"] = _percentiles(lex)
+    if guard.semantic is None:  # lexical mode: the whole check, with the opaque-content rule
+        both = []
+        for p in [*prompts, *obfuscated]:
+            t = time.perf_counter()
+            guard.check(p)
+            both.append(time.perf_counter() - t)
+        out["check_plain_and_obfuscated"] = {**_percentiles(both), "prompts": len(both),
+                                             "opaque": guard.config.opaque}
     if guard.semantic is not None:
         sem, both = [], []
         for p in prompts:
@@ -81,11 +89,11 @@ def latency(guard: Guard, prompts: list[str], obfuscated: list[str] = ()) -> dic
     return out
 
 
-def kinds(seed: int, semantic: bool, groups=("main", *GROUPS)) -> dict:
+def kinds(seed: int, semantic: bool, groups=("main", *GROUPS), opaque: str = "block") -> dict:
     world = World(WorldConfig(seed=seed))
     splits = world.splits("forget10")
     t = time.perf_counter()
-    guard = Guard.from_items(splits["forget"], splits["retain"], GuardConfig(semantic=semantic))
+    guard = Guard.from_items(splits["forget"], splits["retain"], GuardConfig(semantic=semantic, opaque=opaque))
     build_s = time.perf_counter() - t
     t = time.perf_counter()
     queries = guard_queries(splits["forget"], splits["retain"], world.compositional_items("forget10"),
@@ -109,7 +117,7 @@ def kinds(seed: int, semantic: bool, groups=("main", *GROUPS)) -> dict:
     fp_ok = all(main["false_positive_rate"][k] <= GOAL_FALSE_POSITIVE_RATE for k in GOAL_FP_KINDS
                 if k in main["false_positive_rate"])
     return {
-        "bench": "guard_kinds", "world_seed": seed, "mode": guard.mode,
+        "bench": "guard_kinds", "world_seed": seed, "mode": guard.mode, "opaque": opaque,
         "threshold": guard.config.threshold if guard.semantic is not None else None,
         "block": r4(main["block_rate"]), "false_positive": r4(main["false_positive_rate"]),
         **{g: r4(per[g]["block_rate"]) for g in GROUPS},
@@ -163,12 +171,14 @@ def main() -> None:
                         help="Only these query groups: 'main' (the forget and false-positive kinds of "
                              "obliviate.guard.evaluate) and the obfuscation kind groups (default: all).")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--opaque", choices=("block", "allow"), default="block",
+                        help="The guard's policy for prompts it cannot read (default: block, fail closed).")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     rows = []
     for seed in args.seeds:
         groups = args.groups or (("main",) if args.no_per_kind else ("main", *GROUPS))
-        row = kinds(seed, not args.no_semantic, groups)
+        row = kinds(seed, not args.no_semantic, groups, args.opaque)
         guard, prompts, obfuscated = row.pop("_guard"), row.pop("_latency_inputs"), row.pop("_latency_obfuscated")
         print(json.dumps(row), flush=True)
         rows.append(row)

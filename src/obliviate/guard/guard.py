@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from obliviate.data.schema import QAItem
+from obliviate.errors import ObliviateError
 from obliviate.guard.lexical import LexicalHit, LexicalMatcher
+from obliviate.guard.opaque import opaque_reason
 from obliviate.guard.semantic import DEFAULT_THRESHOLD, SemanticMatcher, load_encoder
 
 DEFAULT_REFUSAL = "I can't help with that."
 _SCAFFOLD = re.compile(r"^(context|question|answer)\s*:\s*", re.IGNORECASE | re.MULTILINE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+OPAQUE_POLICIES = ("block", "allow")
 
 
 @dataclass
@@ -37,6 +40,13 @@ class GuardConfig:
     refusal: str = DEFAULT_REFUSAL
     # Longer texts are scored sentence by sentence, at most this many sentences.
     max_segments: int = 32
+    # What to do with a prompt the guard cannot read (see obliviate.guard.opaque): "block"
+    # (fail closed, the default) or "allow" (match only what the decoders read).
+    opaque: str = "block"
+
+    def __post_init__(self) -> None:
+        if self.opaque not in OPAQUE_POLICIES:
+            raise ObliviateError(f"opaque policy must be one of {', '.join(OPAQUE_POLICIES)}, got {self.opaque!r}")
 
 
 @dataclass
@@ -47,9 +57,12 @@ class GuardDecision:
     reason: str = ""
     entity: str = ""
     score: float | None = None
+    # Operator-side detail (for "opaque": which span or instruction); never sent to clients.
+    detail: str = ""
 
     def to_dict(self) -> dict:
-        return {"blocked": self.blocked, "reason": self.reason, "entity": self.entity, "score": self.score}
+        return {"blocked": self.blocked, "reason": self.reason, "entity": self.entity, "score": self.score,
+                **({"detail": self.detail} if self.detail else {})}
 
 
 def _segments(text: str, limit: int) -> list[str]:
@@ -105,7 +118,8 @@ class Guard:
         return out
 
     def check_many(self, texts: list[str], answer_texts: list[str | None] | None = None) -> list[GuardDecision]:
-        """One decision per text: lexical hits first, then the semantic threshold.
+        """One decision per text: lexical hits first, then the semantic threshold, then (for a
+        prompt, with ``opaque="block"``) the opaque-content rule of :mod:`.opaque`.
 
         ``answer_texts``: per text, the part the model wrote (its output), or None for a
         prompt; only there do a forget person's answers count (see :mod:`.lexical`).
@@ -122,6 +136,11 @@ class Guard:
                 # Similarity cannot tell "J. Holloway" from "Falka Holloway": when the names in
                 # the text identify a known non-forget person, the names decide.
                 out.append(GuardDecision(True, "semantic", "", score))
+            elif answer_texts[i] is None and self.config.opaque == "block" and (
+                    why := opaque_reason(self.lexical.readings(texts[i]), self.lexical.shifts.known_words)):
+                # Fail closed: a prompt the guard cannot read is not passed (outputs are not
+                # judged by this rule; their prompt was).
+                out.append(GuardDecision(True, "opaque", "", score, detail=why))
             else:
                 out.append(GuardDecision(False, "", "", score))
         return out

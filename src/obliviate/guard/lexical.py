@@ -279,6 +279,17 @@ class LexicalMatcher:
                 return True
         return False
 
+    def readings(self, text: str) -> list[str]:
+        """``text`` and its decodings (:func:`~obliviate.guard.normalize.decodings`), cached for
+        the last texts seen: the opaque-content rule reads the same decodings as the matcher."""
+        cache = self.__dict__.setdefault("_readings", {})
+        out = cache.get(text)
+        if out is None:
+            if len(cache) >= 512:
+                cache.clear()
+            out = cache[text] = decodings(text, self.shifts)
+        return out
+
     def match(self, text: str, answer_text: str | None = None) -> LexicalHit | None:
         """The first forget-entity mention in ``text`` or in any decoding of it, or None.
 
@@ -294,7 +305,7 @@ class LexicalMatcher:
         # Bren Orme. Where was Orme born?").
         named: set = set()
         partial: list[LexicalHit] = []
-        for candidate in decodings(text, self.shifts):
+        for candidate in self.readings(text):
             hit = self._match_one(candidate, answers, named)
             if hit is None:
                 continue

@@ -806,6 +806,9 @@ def _b64_chunks(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+
+
 def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
     out: list[str] = []
 
@@ -815,6 +818,8 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
 
     if "&" in text:
         add(_html.unescape(text))
+    if "<" in text and _TAG.search(text):
+        add(_TAG.sub("", text))  # markup reads as its text: "<b>Pa</b><i>rrin</i>" is "Parrin"
     if _PERCENT.search(text):
         add(_urlparse.unquote(text))
         add(_urlparse.unquote_plus(text))

@@ -1,0 +1,228 @@
+"""Fail closed: a prompt the guard cannot read is not passed.
+
+The decoders of :mod:`obliviate.guard.normalize` undo the encodings they were written for;
+held-out sets of obfuscations the guard was not tuned on keep finding classes they miss
+(a keyed cipher, a transliteration, letters picked out of words). A serious filter does not
+pass what it cannot read. :func:`opaque_reason` says whether a prompt is *opaque*, by two
+rules written for the class, not for any one encoding:
+
+1. **An unreadable span in every reading.** The text and each decoding the guard has of
+   it (:func:`obliviate.guard.normalize.decodings`) are read as tokens; a reading is
+   readable when none of its tokens is one of these:
+   - a *code*: a run of letters and digits of 8 or more characters that mixes both, unless
+     it is hex of a digest's length (32, 40, 56, 64, 96 or 128 digits), hex of at most 12
+     digits (a short hash, a colour), or all its letter pieces are word-like
+     (``x86_64``, ``iPhone15``);
+   - *letter soup*: a run of 20 or more letters; or a word (camelCase split) of 4 or more
+     letters with no vowel (``y`` counts; acronyms of at most 5 capitals and Roman numerals
+     excepted), with 6 consonants in a row ("birthplace" has 5), or beginning with two consonants that begin no
+     English word (``Fsot``, ``Gtpdy``);
+   - *a number code*: 4 or more numbers of at most 3 digits in a row with nothing but
+     spaces, commas, slashes, dashes, semicolons or bars between them;
+   - *a run of short codes*: 4 or more tokens in a row, each mixing digits with letters or
+     symbols and none a number (``U+0050 U+0061 ...``, ``0x50 0x61 ...``);
+   - *a symbol inside a word*: an emoji or other symbol (Unicode So, Sk, Co, Cn) in the same
+     token as a letter or digit, or 4 or more different symbols in one token;
+   - *a foreign-script word in Latin text*: a word of 2 or more letters of another script
+     (Cyrillic, Greek, katakana, ...) in a text whose letters are mostly Latin. A text
+     mostly in another script is read as that language (see docs/guard.md, "Limits").
+   A decoding that reads the unreadable part (base64 of a question, hex of a name) is a
+   readable reading when it has no unreadable span and more words the guard knows (names,
+   common words) than the text: what the guard can decode is judged by the lexical matcher,
+   not by this rule, and letters decoded out of numbers that spell nothing read nothing.
+2. **A transformation asked for and not read.** The text, which has no unreadable span of
+   its own (or one that a decoding read), asks for a letter-level
+   transformation (decode, decipher, decrypt, cipher, transliterate, unscramble, anagram,
+   rearrange, reversed or backwards, shifted by, rot-N, with the key, the first / last /
+   n-th letter of, every n-th letter or character, letters joined or put together, pieces
+   or parts in order, spelled by or out, a stated letter key such as "a=5, b=6") of content it gives (the same sentence says
+   "this", "these", "the following", "below", "whose", "name", "words", "letters", "lines",
+   ... or has a colon): the result is something the guard could not check. A question
+   about a technique ("How do I reverse a list in Python?") is not an instruction.
+
+Data that is readable as data passes: numbers, dates, times, versions, URLs, e-mail
+addresses, file paths, code identifiers, digests and UUIDs. The rule sees only the text,
+never the forget set, so it blocks obfuscated questions about anyone (see
+``obfuscated_false_positive`` in docs/guard.md): fail-closed trades obfuscated benign
+queries for safety.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+from obliviate.guard.normalize import strip_invisible
+
+DIGEST_HEX_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+_VOWELS = set("aeiouy")
+# Two-consonant beginnings of English words (and of common names): any other pair of
+# consonants that starts a word of 4 or more letters is letter soup.
+ONSETS = frozenset(
+    "bl br ch cl cr dr dw fl fr gh gl gn gr kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq st sw "
+    "th tr ts tw wh wr zh kh sch chr phr scr shr spl spr str squ thr".split())
+_ROMAN = re.compile(r"^(?=[MDCLXVI]+$)M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_NUMBER_TOKEN = re.compile(r"^[+-]?[\d.,:%]+$")
+_SHORT_NUMBER = re.compile(r"^\d{1,3}$")
+_NUMBER_GAP = re.compile(r"^[\s,/;|\-]+$")
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Co", "Cn"})
+_SPACED_LETTERS = re.compile(r"(?<!\S)(?:[A-Za-z] ){2,}[A-Za-z](?!\S)")
+_SCAFFOLD = re.compile(r"^(?:context|question|answer)\s*:\s*", re.IGNORECASE | re.MULTILINE)
+_PLAIN_WORD = re.compile(r"^[(\[{\"'«]*([A-Za-z]+)[)\]}\"'».,;:!?]*$")
+
+# Letter-level transformations a prompt may ask for (rule 2).
+INSTRUCTION = re.compile(
+    r"(?i)\b(?:de(?:code|coded|coding|cipher|ciphered|crypt|crypted)|encod(?:e|ed|ing)|encrypt(?:ed|ion)?|"
+    r"ciphers?|cyphers?|ciphertext|transliterat\w*|unscrambl\w*|anagrams?|rearrang\w*|"
+    r"reversed?|backwards?|shift(?:ed)? by|rot-?\d+|with the key|keyed|"
+    r"(?:first|last|\w+th|second|third|middle) (?:letter|character)s? of|"
+    r"every (?:other|second|third|\w+th|\d+\w*) (?:letter|character)s?|"
+    r"(?:letters|pieces|parts|values|fields|syllables) (?:joined|put together|combined|concatenated|in order)|"
+    r"joined in order|concatenat\w*|put (?:them|these|it) together|spell(?:ed|s)? (?:by|out)|"
+    r"one key to the)\b|\b[a-z]\s*=\s*\d+\s*,\s*[b-z]\s*=\s*\d+")
+
+
+DEIXIS = re.compile(r"(?i)\b(?:this|these|the following|below|above|here|whose|the name|names?|words?|"
+                   r"lines?|poem|letters|values|pieces|parts)\b|:")
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def _word_like(word: str) -> bool:
+    """A run of Latin letters reads as a word (or an acronym, a Roman numeral, a name)."""
+    if len(word) < 4:
+        return True
+    low = word.lower()
+    if word.isupper() and (len(word) <= 5 or _ROMAN.match(word)):
+        return True
+    if len(word) >= 20:
+        return False
+    if not _VOWELS & set(low):
+        return False
+    run = 0
+    for c in low:
+        run = 0 if c in _VOWELS else run + 1
+        if run >= 6:
+            return False
+    if low[0] not in _VOWELS and low[1] not in _VOWELS and low[:2] not in ONSETS and low[:3] not in ONSETS:
+        return False
+    return True
+
+
+def _letters_word_like(run: str) -> bool:
+    """Every camelCase piece of a run of Latin letters is word-like."""
+    if len(run) >= 20:
+        return False
+    return all(_word_like(p) for p in _CAMEL.findall(run))
+
+
+def _code(run: str) -> bool:
+    """An alphanumeric run that mixes letters and digits and reads as neither word nor data."""
+    if len(run) < 8 or run.isalpha() or run.isdigit():
+        return False
+    if re.fullmatch(r"[0-9a-f]+|[0-9A-F]+", run) and (len(run) <= 12 or len(run) in DIGEST_HEX_LENGTHS):
+        return False
+    return not all(_letters_word_like(p) for p in re.findall(r"[A-Za-z]+", run) if len(p) >= 3) or \
+        len(re.findall(r"\d+", run)) >= 3
+
+
+def _glued(text: str) -> str:
+    """Single letters set apart by spaces read as one word, as the lexical matcher reads them."""
+    return _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
+def unreadable_span(text: str) -> str | None:
+    """The first unreadable span of ``text`` (rule 1 of the module docstring), or None."""
+    text = strip_invisible(unicodedata.normalize("NFKC", text))
+    tokens = text.split()
+    # The prompt format's labels (Question:, Answer:) do not make a text Latin.
+    letters = [c for c in _SCAFFOLD.sub("", text) if c.isalpha()]
+    latin = sum(c.isascii() or _script(c) == "LATIN" for c in letters)
+    mostly_latin = not letters or latin >= 0.5 * len(letters)
+    text = _glued(text)
+    shorts = numbers = 0
+    last_number_end = None
+    symbol_run: set[str] = set()
+    for m in re.finditer(r"\S+", text):
+        tok = m.group(0)
+        # Symbols inside a word, or a run of 4 or more different symbols (across spaces).
+        symbols = [c for c in tok if not c.isascii() and unicodedata.category(c) in _SYMBOL_CATEGORIES]
+        if symbols and any(c.isalnum() for c in tok):
+            return tok
+        symbol_run = symbol_run | set(symbols) if symbols and not any(c.isalnum() for c in tok) else set()
+        if len(symbol_run) >= 4:
+            return tok
+        # A word broken by separators: 4 or more letter groups of 1 or 2 letters on average
+        # between punctuation ("U,l*m_o", "L/a:r+c").
+        groups = re.findall(r"[^\W\d_]+", tok)
+        if (len(groups) >= 3 and not re.search(r"\d", tok) and sum(map(len, groups)) <= 1.5 * len(groups)
+                and (len(groups) >= 4 or len(set(re.findall(r"[^\w\s]", tok.strip("()[]{}<>\"'.,;:!?")))) >= 2)):
+            return tok
+        # Words of another script inside Latin text.
+        if mostly_latin:
+            for word in re.findall(r"[^\W\d_]+", tok):
+                if sum(not c.isascii() and _script(c) not in ("LATIN", "UNKNOWN") for c in word) >= 2:
+                    return word
+        for run in _ALNUM_RUN.findall(tok):
+            if run.isascii() and _code(run):
+                return run
+        # Letter soup, in a token that is a word (not part of a URL, path or identifier,
+        # where abbreviations such as "https" or "strptime" are at home).
+        plain = _PLAIN_WORD.match(tok)
+        if plain and not _letters_word_like(plain.group(1)):
+            return tok
+        # Runs of short codes (U+0050 U+0061 ...).
+        core = tok.strip("()[]{}<>\"'.,;:!?")
+        is_short_code = (bool(core) and any(c.isdigit() for c in core) and not _NUMBER_TOKEN.match(core)
+                         and any(not c.isdigit() for c in core) and len(core) <= 10)
+        shorts = shorts + 1 if is_short_code else 0
+        if shorts >= 4:
+            return tok
+        # Number codes: runs of small numbers with only separators between them.
+        for n in re.finditer(r"\d+", tok):
+            start = m.start() + n.start()
+            if not _SHORT_NUMBER.match(n.group(0)):
+                numbers, last_number_end = 0, None
+                continue
+            gap = text[last_number_end:start] if last_number_end is not None else None
+            numbers = numbers + 1 if gap is not None and _NUMBER_GAP.match(gap) else 1
+            last_number_end = start + len(n.group(0))
+            if numbers >= 4:
+                return text[start - 20 if start >= 20 else 0:last_number_end].split(None, 1)[-1]
+        if not re.search(r"\d", tok) and tok.strip(",/;|-"):
+            numbers, last_number_end = 0, None
+    return None
+
+
+def opaque_reason(readings: list[str], known_words: Callable[[str], int] | None = None) -> str | None:
+    """Why a prompt is opaque, or None when the guard can read it.
+
+    ``readings``: the text first, then its decodings (as :func:`~obliviate.guard.normalize.
+    decodings` gives them). ``known_words``: how many words of a text the guard knows (the
+    names it was built with and common words); a decoding reads an unreadable span only if
+    it has no unreadable span of its own *and* more known words than the text (so letters
+    made out of numbers that spell nothing, "u j a l q", read nothing).
+    """
+    text = readings[0]
+    span = unreadable_span(text)
+    if span is not None:
+        known = known_words or (lambda t: 0)
+        base = known(_glued(text))
+        if not any(unreadable_span(r) is None and (known_words is None or known(_glued(r)) > base)
+                   for r in readings[1:]):
+            return f"unreadable span {span!r}"
+        return None  # a decoding read the unreadable part: the lexical matcher judged it
+    body = _SCAFFOLD.sub("", text)  # the prompt format's "Question:" is no colon of the client's
+    for m in INSTRUCTION.finditer(body):
+        # An instruction about content the prompt gives ("of this", "the following", ":",
+        # "whose name ... is"), not a question about a technique ("How do I reverse a list?").
+        sentence = body[max(0, m.start() - 80):m.end() + 80]
+        if DEIXIS.search(sentence):
+            return f"transformation not read ({m.group(0)!r})"
+    return None
