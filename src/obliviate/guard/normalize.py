@@ -806,6 +806,8 @@ def _b64_chunks(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+_SLOT = re.compile(r"\{(\w{1,12})\}")
+_SLOT_VALUE = re.compile(r"\b(\w{1,12})\s*[=:]\s*(?:'([^'\n]{0,40})'|\"([^\"\n]{0,40})\")")
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
 
@@ -884,6 +886,10 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         add(_codec_run(text, m, _b85))
     if _QP.search(text):
         add(_QP.sub(lambda m: bytes.fromhex(m.group(0).replace("=", "")).decode("utf-8", "replace"), text))
+    if "{" in text and _SLOT.search(text):  # "Where was {p}{q} born? p='Orm', q='e'": slots filled in
+        values = {k: a or b for k, a, b in _SLOT_VALUE.findall(text)}
+        if values:
+            add(_SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), _SLOT_VALUE.sub("", text)))
     pieces = _QUOTED.findall(text)
     if len(pieces) >= 2:  # "Let A = 'Par' and B = 'rin Frost'": the pieces, joined
         add(f"{text}\n" + "".join(a or b for a, b in pieces))

@@ -66,7 +66,14 @@ _ROMAN = re.compile(r"^(?=[MDCLXVI]+$)M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 _NUMBER_TOKEN = re.compile(r"^[+-]?[\d.,:%]+$")
-_SHORT_NUMBER = re.compile(r"^\d{1,3}$")
+_NUMBER_LIKE = re.compile(r"\d+|[A-Za-z]+")
+CARDINAL_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand".split())
+ORDINAL_WORDS = frozenset(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth hundredth".split())
+NUMBER_WORDS = CARDINAL_WORDS | ORDINAL_WORDS
 _NUMBER_GAP = re.compile(r"^[\s,/;|\-]+$")
 _SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Co", "Cn"})
 _SPACED_LETTERS = re.compile(r"(?<!\S)(?:[A-Za-z] ){2,}[A-Za-z](?!\S)")
@@ -76,7 +83,7 @@ _PLAIN_WORD = re.compile(r"^[(\[{\"'«]*([A-Za-z]+)[)\]}\"'».,;:!?]*$")
 # Letter-level transformations a prompt may ask for (rule 2).
 INSTRUCTION = re.compile(
     r"(?i)\b(?:de(?:code|coded|coding|cipher|ciphered|crypt|crypted)|encod(?:e|ed|ing)|encrypt(?:ed|ion)?|"
-    r"ciphers?|cyphers?|ciphertext|transliterat\w*|unscrambl\w*|anagrams?|rearrang\w*|"
+    r"ciphers?|cyphers?|ciphertext|xor(?:ed)?|transliterat\w*|unscrambl\w*|anagrams?|rearrang\w*|"
     r"reversed?|backwards?|shift(?:ed)? by|rot-?\d+|with the key|keyed|"
     r"(?:first|last|\w+th|second|third|middle) (?:letter|character)s? of|"
     r"every (?:other|second|third|\w+th|\d+\w*) (?:letter|character)s?|"
@@ -116,20 +123,43 @@ def _word_like(word: str) -> bool:
 
 
 def _letters_word_like(run: str) -> bool:
-    """Every camelCase piece of a run of Latin letters is word-like."""
+    """Every camelCase piece of a run of Latin letters is word-like (a piece after the first
+    of 3 letters needs a vowel: "acloLrh")."""
     if len(run) >= 20:
         return False
-    return all(_word_like(p) for p in _CAMEL.findall(run))
+    pieces = _CAMEL.findall(run)
+    return all(_word_like(p) for p in pieces) and not any(
+        len(p) == 3 and not p.isupper() and not _VOWELS & set(p.lower()) for p in pieces[1:])
 
 
 def _code(run: str) -> bool:
     """An alphanumeric run that mixes letters and digits and reads as neither word nor data."""
-    if len(run) < 8 or run.isalpha() or run.isdigit():
+    if len(run) < 6 or run.isalpha() or run.isdigit():
+        return False
+    if re.fullmatch(r"(?:0[xX])?(?:[0-9a-f]+|[0-9A-F]+)", run) and (len(run) <= 12 or len(run) in DIGEST_HEX_LENGTHS):
+        return False  # a short hash, an error code (0x9AF9), a colour, a digest
+    if re.fullmatch(r"[0-9a-f]+|[0-9A-F]+", run) and (len(run) <= 12 or len(run) in DIGEST_HEX_LENGTHS):
+        return False
+    if len(re.findall(r"[A-Za-z]+|\d+", run)) >= 4:  # letters and digits alternate: "3uzwy3qs"
+        return True
+    if len(run) < 8:
         return False
     if re.fullmatch(r"[0-9a-f]+|[0-9A-F]+", run) and (len(run) <= 12 or len(run) in DIGEST_HEX_LENGTHS):
         return False
     return not all(_letters_word_like(p) for p in re.findall(r"[A-Za-z]+", run) if len(p) >= 3) or \
         len(re.findall(r"\d+", run)) >= 3
+
+
+def _number_code(numbers: list[str]) -> bool:
+    """A run of numbers that is a code, not data: 5 or more, 4 of at most 3 digits each, or
+    3 or more ordinal or Roman-numeral words; runs of cardinal words need 6 ("one hundred
+    twenty-three thousand" is a number)."""
+    digits = [v for v in numbers if v.isdigit()]
+    words = [v for v in numbers if v.isalpha()]
+    if digits and len(digits) == len(numbers):
+        return len(digits) >= 5 or (len(digits) >= 4 and all(len(v) <= 3 for v in digits))
+    ordinal = [v for v in words if v.lower() in ORDINAL_WORDS or _ROMAN.match(v)]
+    return len(ordinal) >= 3 and len(ordinal) * 2 > len(numbers) or len(numbers) >= 6
 
 
 def _glued(text: str) -> str:
@@ -141,12 +171,14 @@ def unreadable_span(text: str) -> str | None:
     """The first unreadable span of ``text`` (rule 1 of the module docstring), or None."""
     text = strip_invisible(unicodedata.normalize("NFKC", text))
     tokens = text.split()
-    # The prompt format's labels (Question:, Answer:) do not make a text Latin.
-    letters = [c for c in _SCAFFOLD.sub("", text) if c.isalpha()]
-    latin = sum(c.isascii() or _script(c) == "LATIN" for c in letters)
-    mostly_latin = not letters or latin >= 0.5 * len(letters)
+    # Which script the text is in, by words (a long run of katakana is one word among the
+    # Latin ones); the prompt format's labels (Question:, Answer:) do not count.
+    words = re.findall(r"[^\W\d_]+", _SCAFFOLD.sub("", text))
+    latin = sum(sum(c.isascii() or _script(c) == "LATIN" for c in w) * 2 >= len(w) for w in words)
+    mostly_latin = not words or latin * 2 >= len(words)
     text = _glued(text)
-    shorts = numbers = 0
+    shorts = two_letter_run = 0
+    numbers: list[str] = []
     last_number_end = None
     symbol_run: set[str] = set()
     for m in re.finditer(r"\S+", text):
@@ -184,19 +216,30 @@ def unreadable_span(text: str) -> str | None:
         shorts = shorts + 1 if is_short_code else 0
         if shorts >= 4:
             return tok
-        # Number codes: runs of small numbers with only separators between them.
-        for n in re.finditer(r"\d+", tok):
+        # Number codes: runs of numbers (digits, Roman numerals, number words) with only
+        # separators between them.
+        for n in _NUMBER_LIKE.finditer(tok):
+            value = n.group(0)
+            if value.isalpha() and not (_ROMAN.match(value) or value.lower() in NUMBER_WORDS):
+                numbers, long_numbers, last_number_end = [], 0, None
+                continue
             start = m.start() + n.start()
-            if not _SHORT_NUMBER.match(n.group(0)):
-                numbers, last_number_end = 0, None
+            if value.isdigit() and len(value) > 6:
+                numbers, last_number_end = [], None
                 continue
             gap = text[last_number_end:start] if last_number_end is not None else None
-            numbers = numbers + 1 if gap is not None and _NUMBER_GAP.match(gap) else 1
-            last_number_end = start + len(n.group(0))
-            if numbers >= 4:
-                return text[start - 20 if start >= 20 else 0:last_number_end].split(None, 1)[-1]
-        if not re.search(r"\d", tok) and tok.strip(",/;|-"):
-            numbers, last_number_end = 0, None
+            numbers = numbers + [value] if gap is not None and _NUMBER_GAP.match(gap) else [value]
+            last_number_end = start + len(value)
+            if _number_code(numbers):
+                return " ".join(numbers)
+        if not _NUMBER_LIKE.search(tok) and tok.strip(",/;|-"):
+            numbers, last_number_end = [], None
+        # Runs of words made of two letters or fewer ("BAAAB ABBAB AAAAA").
+        plain_letters = re.sub(r"[^A-Za-z]", "", tok)
+        two = len(plain_letters) >= 4 and len(set(plain_letters.lower())) <= 2
+        two_letter_run = two_letter_run + 1 if two else 0
+        if two_letter_run >= 3:
+            return tok
     return None
 
 
