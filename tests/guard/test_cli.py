@@ -63,3 +63,26 @@ def test_guard_serve_refuses_a_public_bind_without_a_key_before_loading_anything
         assert exit_info.value.code == 2
         out = " ".join(capsys.readouterr().err.split())
         assert "without an API key" in out and "Traceback" not in out
+
+
+def test_guard_opaque_flag_is_checked_before_any_work(tmp_path, capsys):
+    from obliviate.cli import main
+
+    for command in (["guard", "eval", str(tmp_path / "nope")], ["guard", "serve", "--run", str(tmp_path / "nope")]):
+        with pytest.raises(SystemExit) as exit_info:
+            main([*command, "--opaque", "maybe", "--no-semantic"])
+        assert exit_info.value.code == 2
+        out = " ".join(capsys.readouterr().err.split())
+        assert "--opaque must be 'block' or 'allow'" in out and "Traceback" not in out
+
+
+def test_guard_eval_opaque_policies_differ_only_where_the_guard_cannot_read(tmp_path, splits):
+    run = _run_dir(tmp_path, splits)
+    rates = {}
+    for policy in ("block", "allow"):
+        result = CliRunner().invoke(app, ["guard", "eval", str(run), "--no-semantic", "--opaque", policy, "--json"])
+        assert result.exit_code == 0, result.output
+        rates[policy] = json.loads((run / "guard.json").read_text())
+    # Plain queries read the same under both policies (the technical prompts included).
+    assert rates["block"]["false_positive_rate"] == rates["allow"]["false_positive_rate"]
+    assert rates["block"]["block_rate"] == rates["allow"]["block_rate"]

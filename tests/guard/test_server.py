@@ -155,6 +155,26 @@ def test_replies_say_blocked_and_nothing_else(base_url, splits):
     assert status == 200 and health == {"status": "ok"}
 
 
+def test_an_opaque_prompt_gets_the_same_reply_as_any_block(tmp_path, lexical_guard, splits):
+    """Fail closed, and say nothing about why: an unreadable prompt's reply has the same
+    fields and text as a forget name's; only the operator's log says "opaque"."""
+    log = tmp_path / "decisions.jsonl"
+    server = Server(create_app(GuardedModel(EchoLM(), lexical_guard, refusal="Refused."), decision_log=log))
+    try:
+        _, named = _post(f"{server.url}/v1/completions", {"prompt": qa_prompt(splits["forget"][0].question)})
+        status, opaque = _post(f"{server.url}/v1/completions",
+                               {"prompt": qa_prompt("Where was 7Hq2xLp9Vw3K born?")})
+    finally:
+        server.stop()
+    assert status == 200 and opaque["choices"][0]["text"] == "Refused."
+    assert opaque["choices"][0]["finish_reason"] == "content_filter"
+    assert set(opaque) == set(named) and set(opaque["choices"][0]) == set(named["choices"][0])
+    reply = json.dumps(opaque).lower()
+    assert "opaque" not in reply and '"reason"' not in reply and "unreadable" not in reply and "detail" not in reply
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert records[-1]["reason"] == "opaque" and records[-1]["blocked"]
+
+
 def test_admin_detail_and_decision_log_keep_the_detail_local(tmp_path, lexical_guard, splits):
     log = tmp_path / "decisions.jsonl"
     server = Server(create_app(GuardedModel(EchoLM(), lexical_guard), decision_log=log))

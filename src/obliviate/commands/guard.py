@@ -16,25 +16,33 @@ guard_app = typer.Typer(no_args_is_help=True, help="Content filter built from a 
 commands.add_typer(guard_app, name="guard")
 
 
-def _config(threshold: float, semantic: bool, refusal: str | None = None):
+OPAQUE_HELP = ("Prompts the guard cannot read (codes, letter soup, foreign-script names, transformations it "
+               "could not check): 'block' (fail closed) or 'allow' (see docs/guard.md).")
+
+
+def _config(threshold: float, semantic: bool, refusal: str | None = None, opaque: str = "block"):
     from obliviate.guard import GuardConfig
 
     if not 0.0 <= threshold <= 1.0:
         raise ObliviateError(f"--threshold must be a cosine similarity in [0, 1], got {threshold}")
-    return GuardConfig(threshold=threshold, semantic=semantic, **({"refusal": refusal} if refusal else {}))
+    if opaque not in ("block", "allow"):
+        raise ObliviateError(f"--opaque must be 'block' or 'allow', got {opaque!r}")
+    return GuardConfig(threshold=threshold, semantic=semantic, opaque=opaque,
+                       **({"refusal": refusal} if refusal else {}))
 
 
 @guard_app.command("eval")
 def guard_eval(run: Path = typer.Argument(..., help="Run directory (run.json, forget.jsonl, retain.jsonl)."),
                threshold: float = typer.Option(0.9, help="Semantic similarity threshold."),
                semantic: bool = typer.Option(True, help="Use the sentence encoder when installed."),
+               opaque: str = typer.Option("block", help=OPAQUE_HELP),
                as_json: bool = typer.Option(False, "--json", help="Print guard.json.")) -> None:
     """Block rate on forget queries and false-positive rate elsewhere; writes RUN/guard.json."""
     from rich.table import Table
 
     from obliviate.guard.evaluate import run_guard_eval
 
-    result = run_guard_eval(run, _config(threshold, semantic))
+    result = run_guard_eval(run, _config(threshold, semantic, opaque=opaque))
     if as_json:
         print(json.dumps(result, indent=2))
         return
@@ -58,6 +66,7 @@ def guard_serve(run: Path = typer.Option(..., help="Run directory whose model an
                 threshold: float = typer.Option(0.9, help="Semantic similarity threshold."),
                 semantic: bool = typer.Option(True, help="Use the sentence encoder when installed."),
                 refusal: str = typer.Option("I can't help with that.", help="Text returned when blocked."),
+                opaque: str = typer.Option("block", help=OPAQUE_HELP),
                 api_key: Optional[str] = typer.Option(None, envvar="OBLIVIATE_GUARD_API_KEY", show_default=False,
                                                       help="Require 'Authorization: Bearer KEY' on every request "
                                                            "(env OBLIVIATE_GUARD_API_KEY)."),
@@ -83,6 +92,7 @@ def guard_serve(run: Path = typer.Option(..., help="Run directory whose model an
     if decision_log is not None and decision_log.is_dir():
         raise ObliviateError(f"--decision-log {decision_log} is a directory; pass a file path")
     check_bind(host, api_key, allow_public_without_key, allowed_host)
+    config = _config(threshold, semantic, refusal, opaque)
 
     from obliviate.guard import Guard, GuardedModel
     from obliviate.guard.server import serve
@@ -91,7 +101,7 @@ def guard_serve(run: Path = typer.Option(..., help="Run directory whose model an
 
     run_dir = RunDir(run)
     unlearned = run_dir.model_paths()["unlearned"]
-    guard = Guard.from_items(run_dir.forget_items(), run_dir.retain_items(), _config(threshold, semantic, refusal))
+    guard = Guard.from_items(run_dir.forget_items(), run_dir.retain_items(), config)
     lm = load_model(unlearned, trust_remote_code=trust_remote_code)
     if admin_detail:
         console.print("[yellow]warning:[/yellow] --admin-detail: replies name the forget entity and score; "
