@@ -6,7 +6,8 @@ split, with
 - ``block``: forget query kinds of :mod:`obliviate.guard.evaluate` (direct, paraphrased,
   in context, compositional, obfuscated, encoded, initial + last, separate turns);
 - ``false_positive``: retain, neighbor, retain people sharing a last / first name with a
-  forget person, by initial + last, across turns, holdout (no goal);
+  forget person, by initial + last, across turns, benign technical prompts (two halves),
+  holdout (no goal);
 - ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4`` / ``heldout5`` / ``heldout6``: block rate per obfuscation
   kind of :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and six
   held-out sets (see docs/guard.md for which of them the guard was later changed for);

@@ -16,7 +16,10 @@ context), ``retain_shared_last`` / ``retain_shared_first`` (retain people who sh
 last / first name with a forget person, by full name), ``retain_initial_last`` (those
 sharing a last name, by initial + last name, when the initial rules every forget person
 out), ``retain_multi_turn`` (a retain person's first and last name in separate turns, or
-named in full and then by last name) and ``holdout`` (people the guard has never heard of).
+named in full and then by last name), ``technical_a`` / ``technical_b`` (benign prompts with
+code, URLs, numbers, dates, digests, e-mail addresses and non-Latin-script questions, which
+the opaque-content rule must pass; see :func:`technical_queries`) and ``holdout`` (people
+the guard has never heard of).
 
 :func:`obfuscation_queries` gives one query kind per obfuscation (tuned and held out),
 which ``benchmarks/bench_guard.py`` reports.
