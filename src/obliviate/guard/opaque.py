@@ -7,24 +7,34 @@ pass what it cannot read. :func:`opaque_reason` says whether a prompt is *opaque
 rules written for the class, not for any one encoding:
 
 1. **An unreadable span in every reading.** The text and each decoding the guard has of
-   it (:func:`obliviate.guard.normalize.decodings`) are read as tokens; a reading is
+   it (:func:`obliviate.guard.normalize.decodings`) are read as tokens (single letters set
+   apart by spaces joined into one word, as the lexical matcher reads them); a reading is
    readable when none of its tokens is one of these:
-   - a *code*: a run of letters and digits of 8 or more characters that mixes both, unless
-     it is hex of a digest's length (32, 40, 56, 64, 96 or 128 digits), hex of at most 12
-     digits (a short hash, a colour), or all its letter pieces are word-like
-     (``x86_64``, ``iPhone15``);
-   - *letter soup*: a run of 20 or more letters; or a word (camelCase split) of 4 or more
-     letters with no vowel (``y`` counts; acronyms of at most 5 capitals and Roman numerals
-     excepted), with 6 consonants in a row ("birthplace" has 5), or beginning with two consonants that begin no
-     English word (``Fsot``, ``Gtpdy``);
-   - *a number code*: 4 or more numbers of at most 3 digits in a row with nothing but
-     spaces, commas, slashes, dashes, semicolons or bars between them;
+   - a *code*: a run of letters and digits of 8 or more characters that mixes both (6 or
+     more when letters and digits alternate four times: ``3uzwy3qs``), unless it is hex of
+     a digest's length (32, 40, 56, 64, 96 or 128 digits), hex of at most 12 digits, with
+     or without ``0x`` (a short hash, an error code, a colour), or all its letter pieces
+     are word-like (``x86_64``, ``iPhone15``);
+   - *letter soup*: a word (a token of letters with brackets or punctuation around it, not
+     a piece of a URL, path or identifier) of 20 or more letters, or one with a camelCase
+     piece of 4 or more letters that has no vowel (``y`` counts; acronyms of at most 5
+     capitals and Roman numerals excepted), 6 consonants in a row ("birthplace" has 5),
+     or two first consonants that begin no English word (``Fsot``, ``Gtpdy``), or with a
+     later 3-letter piece that has no vowel (``acloLrh``);
+   - *a number code*: a run of numbers (digits, Roman numerals, number words) with only
+     spaces, commas, slashes, dashes, semicolons or bars between them: 5 or more numbers,
+     4 of at most 3 digits each, 3 or more ordinal or Roman-numeral words, or 6 number
+     words (dates, phone numbers, "one hundred twenty-three thousand" are data);
    - *a run of short codes*: 4 or more tokens in a row, each mixing digits with letters or
-     symbols and none a number (``U+0050 U+0061 ...``, ``0x50 0x61 ...``);
-   - *a symbol inside a word*: an emoji or other symbol (Unicode So, Sk, Co, Cn) in the same
-     token as a letter or digit, or 4 or more different symbols in one token;
+     symbols and none a number (``U+0050 U+0061 ...``), or 3 words in a row made of two
+     letters (``BAAAB ABBAB AAAAA``);
+   - *a symbol inside a word*: an emoji or other non-ASCII symbol (Unicode So, Sk, Co, Cn)
+     in the same token as a letter or digit, or a run of 4 or more different symbols;
+   - *a word broken by separators*: 4 or more letter groups (3 with two different
+     separators) of at most 1.5 letters on average with punctuation between them
+     (``U,l*m_o``, ``r.o|w``; "U.S.A." is not);
    - *a foreign-script word in Latin text*: a word of 2 or more letters of another script
-     (Cyrillic, Greek, katakana, ...) in a text whose letters are mostly Latin. A text
+     (Cyrillic, Greek, katakana, ...) in a text whose words are mostly Latin. A text
      mostly in another script is read as that language (see docs/guard.md, "Limits").
    A decoding that reads the unreadable part (base64 of a question, hex of a name) is a
    readable reading when it has no unreadable span and more words the guard knows (names,
@@ -35,7 +45,8 @@ rules written for the class, not for any one encoding:
    transformation (decode, decipher, decrypt, cipher, transliterate, unscramble, anagram,
    rearrange, reversed or backwards, shifted by, rot-N, with the key, the first / last /
    n-th letter of, every n-th letter or character, letters joined or put together, pieces
-   or parts in order, spelled by or out, a stated letter key such as "a=5, b=6") of content it gives (the same sentence says
+   or parts in order, spelled by or out, XOR, a stated letter key such as "a=5, b=6") of
+   content it gives (the same sentence says
    "this", "these", "the following", "below", "whose", "name", "words", "letters", "lines",
    ... or has a colon): the result is something the guard could not check. A question
    about a technique ("How do I reverse a list in Python?") is not an instruction.
