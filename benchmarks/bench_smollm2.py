@@ -410,12 +410,12 @@ def world_finetuned(lm, world, people: list[str], epochs: int, lr: float, kind: 
 # --- the audit on SmolLM2 ---------------------------------------------------------------
 
 def smol_audit_config(args, relearn_lr: float):
-    """The audit for SmolLM2 (:func:`obliviate.models.pretrained.pretrained_audit_config`:
+    """The audit for SmolLM2 (:func:`obliviate.audit.pretrained_audit_config`:
     the default attacks, relearning at one seed, ``--audit-relearn-steps`` full fine-tuning
     steps), with delta pinned to the shipped calibration (the tiny world's; see findings)."""
     from obliviate.calibration import SHIPPED
     from obliviate.evals.attacks import DEFAULT_ATTACKS
-    from obliviate.models.pretrained import pretrained_audit_config
+    from obliviate.audit import pretrained_audit_config
 
     attacks = tuple(args.audit_attacks.split(",")) if args.audit_attacks else DEFAULT_ATTACKS
     return pretrained_audit_config(relearn_lr, args.audit_relearn_steps, attacks=attacks,

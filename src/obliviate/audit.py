@@ -706,3 +706,13 @@ def audit_run_dir(run_dir: str | Path, gold: str | Path | None = None, config: A
         write_report(report, directory)
 
     return rd.merge_report(audit, defaults, render=render)  # RUN/report.json, read again just before
+
+
+def pretrained_audit_config(relearn_lr: float = 1e-4, relearn_steps: int = 8, **overrides):
+    """The audit sized for a ~100M-parameter model on CPU: the default attacks, the
+    relearning attacks at one seed, ``relearn_steps`` full fine-tuning steps of batch 8 at
+    ``relearn_lr`` (the tiny models' 5e-4 x 25 steps x 2 seeds would overwrite a
+    pretrained model and cost ~10 CPU-min per model here)."""
+    attack = AttackConfig(relearn_steps=relearn_steps, relearn_lr=relearn_lr, relearn_batch_size=8,
+                          relearn_seeds=1, relearn_retain_items=24, relearn_retain_seeds=1)
+    return AuditConfig(attack=attack, **overrides)

@@ -37,8 +37,7 @@ def build_report(*, method: str, intention: str, forget_split: str, models: dict
 
 
 def _audit(models: dict[str, Any], splits: dict[str, list], pretrained: bool = False) -> dict[str, Any]:
-    from obliviate.audit import AuditConfig, run_audit
-    from obliviate.models.pretrained import pretrained_audit_config
+    from obliviate.audit import AuditConfig, pretrained_audit_config, run_audit
     from obliviate.progress import progress_bar
 
     config = pretrained_audit_config() if pretrained else AuditConfig()
@@ -60,7 +59,7 @@ def run_demo(out: str | Path = "obliviate_runs/demo", method: str = "npo", forge
     ``model``: a named pretrained model (``smollm2-135m``, see ``obliviate models list``)
     instead of the tiny models: the original and gold are that model fine-tuned on the
     world (:func:`obliviate.models.pretrained.build_pretrained_world_models`, cached) and
-    the audit is sized for it (:func:`obliviate.models.pretrained.pretrained_audit_config`).
+    the audit is sized for it (:func:`obliviate.audit.pretrained_audit_config`).
     """
     from obliviate.models.cache import obliviate_home
     from obliviate.rundir import check_reused_output_dir

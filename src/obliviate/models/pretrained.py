@@ -372,8 +372,8 @@ def world_finetuned(base: Path, world, people: list[str], kind: str, recipe: Wor
     import torch
 
     from obliviate.data.world import qa_prompt
-    from obliviate.evals.attacks.relearn import finetune_copy
     from obliviate.models.load import load_model, save_model
+    from obliviate.training import encode_pairs, finetune
 
     recipe = recipe or WorldRecipe()
     base = Path(base)
@@ -390,8 +390,15 @@ def world_finetuned(base: Path, world, people: list[str], kind: str, recipe: Wor
         state = torch.random.get_rng_state()
         try:
             lm = load_model(base)
-            tuned = finetune_copy(lm, pairs, steps=steps, lr=recipe.lr, batch_size=recipe.batch_size, seed=seed)
-            save_model(tuned, tuned.tokenizer, tmp / "model")
+            examples = encode_pairs(lm.tokenizer, [(lm.format_prompt(p), c) for p, c in pairs])
+
+            def loss(batch):
+                with lm.interventions():
+                    return lm.model(**batch).loss
+
+            finetune(lm.model, examples, steps, lr=recipe.lr, batch_size=recipe.batch_size,
+                     pad_id=lm.tokenizer.pad_token_id, seed=seed, loss_fn=loss)
+            save_model(lm, lm.tokenizer, tmp / "model")
         finally:
             torch.random.set_rng_state(state)
         end = os.times()
@@ -417,15 +424,3 @@ def build_pretrained_world_models(name: str, world, forget: str = "forget10",
                        seconds={"original": spent_o["s"], "gold": spent_g["s"]},
                        cached={"original": not spent_o["s"], "gold": not spent_g["s"]})
 
-
-def pretrained_audit_config(relearn_lr: float = 1e-4, relearn_steps: int = 8, **overrides):
-    """The audit sized for a ~100M-parameter model on CPU: the default attacks, the
-    relearning attacks at one seed, ``relearn_steps`` full fine-tuning steps of batch 8 at
-    ``relearn_lr`` (the tiny models' 5e-4 x 25 steps x 2 seeds would overwrite a
-    pretrained model and cost ~10 CPU-min per model here)."""
-    from obliviate.audit import AuditConfig
-    from obliviate.evals.attacks import AttackConfig
-
-    attack = AttackConfig(relearn_steps=relearn_steps, relearn_lr=relearn_lr, relearn_batch_size=8,
-                          relearn_seeds=1, relearn_retain_items=24, relearn_retain_seeds=1)
-    return AuditConfig(attack=attack, **overrides)
