@@ -82,6 +82,7 @@ def demo(out: Path = typer.Option(Path("obliviate_runs/demo"), help="Output dire
                                              "smollm2-135m) fine-tuned on the world instead of the tiny models "
                                              "(CPU: about an hour the first time; cached).")) -> None:
     """Embedded world + tiny models, end to end: unlearn, evaluate, audit, report."""
+    check_method_options(method, {})  # an unknown method fails here, before any model is built
     from obliviate.models.cache import obliviate_home
     from obliviate.rundir import check_reused_output_dir
 
