@@ -7,7 +7,9 @@ the CPU seconds are the figure that carries over).
     python benchmarks/bench_smollm2.py quant                  # what the Q4_1 origin means
     python benchmarks/bench_smollm2.py scenario2 --methods npo,rmu,idk
     python benchmarks/bench_smollm2.py throughput             # s/step and peak RSS, full and LoRA
-    python benchmarks/bench_smollm2.py scenario1 --people 10 --epochs 3   # TOFU protocol (heavy)
+    python benchmarks/bench_smollm2.py scenario1 --methods retrain,npo,grad_diff,rmu,idk,steering \
+        --audit-attacks none,paraphrase,jailbreak,relearn,relearn_retain,quantize_int8,quantize_int4,logit_lens \
+        --results s1.jsonl        # TOFU protocol + audit against gold (~1 h at one thread)
     python benchmarks/bench_smollm2.py ununlearning --methods npo,idk   # facts handed back in the prompt
 
 ``quant``: the shipped weights were GGUF Q4_1 (decoder linears; the tied embedding
@@ -26,8 +28,12 @@ quantization round trips, and relearning (fine-tune on half A of the forget fact
 measure half B, against the same fine-tune's gain on the never-known control).
 
 ``scenario1``: fine-tune SmolLM2 on the embedded world (original: forget + retain
-people; gold: retain people only), cached in ``$OBLIVIATE_HOME``, then unlearn and
-measure as in scenario 2 with gold as the reference. Sized by ``--people`` / ``--epochs``.
+people; gold: retain people only; retrain: gold's recipe with seed 1), cached in
+``$OBLIVIATE_HOME``, then unlearn and run obliviate's audit against gold (verdict,
+deciding attack and interval, rho per attack). Sized by ``--people`` / ``--attributes`` /
+``--forget-people`` / ``--epochs``. ``scenario2`` audits gold-free, against fictitious
+people. With ``--results FILE`` each method's row is appended as it finishes and a rerun
+skips the methods already there.
 """
 
 from __future__ import annotations
