@@ -494,6 +494,36 @@ def emit_result(row: dict, path: str | None) -> None:
             fh.write(json.dumps(row) + "\n")
 
 
+def run_scenario1_ununlearning(args) -> None:
+    """UnUnlearning on the scenario-1 models (Shumailov et al. 2024): the cached original, gold
+    and the seed-1 retrain (exact models: they never saw the forget people) answering the
+    forget questions with no context, with the fact sentence handed back in the prompt, with a
+    retain person's sentence beside it, and on compositional questions (one forget and one
+    retain fact), by :func:`obliviate.ununlearning.measure_ununlearning`. Same world flags as
+    ``scenario1``, so the fine-tuned models come from the cache."""
+    from obliviate.data.world import DEFAULT_ATTRIBUTES, World, WorldConfig
+    from obliviate.ununlearning import measure_ununlearning
+
+    env = _environment(args.threads)
+    attributes = tuple(args.attribute_names.split(",")) if args.attribute_names else DEFAULT_ATTRIBUTES[:args.attributes]
+    world = World(WorldConfig(n_people=args.people, attributes=attributes))
+    trained = world.trained_people
+    forget_people, retain_people = trained[:args.forget_people], trained[args.forget_people:]
+    forget = world.qa_items(forget_people, "forget")
+    retain = world.qa_items(retain_people, "retain")
+    lm = load_smollm2()
+    start, cpu = time.perf_counter(), _cpu()
+    models = {"original": world_finetuned(lm, world, forget_people + retain_people, args.epochs,
+                                          args.finetune_lr, "original")[0],
+              "gold": world_finetuned(lm, world, retain_people, args.epochs, args.finetune_lr, "gold")[0],
+              "retrain": world_finetuned(lm, world, retain_people, args.epochs, args.finetune_lr, "gold",
+                                         seed=1)[0]}
+    table = measure_ununlearning(models, forget, retain, compositional=None)
+    emit({"bench": "smollm2_scenario1_ununlearning", "n_forget": len(forget), "n_retain": len(retain),
+          **{c: {k: round(v, 4) for k, v in row.items()} for c, row in table.items()},
+          "seconds": round(time.perf_counter() - start, 1), "cpu_s": round(_cpu() - cpu, 1), **env})
+
+
 def run_scenario1(args) -> None:
     """TOFU protocol on SmolLM2: fine-tune original (forget + retain people) and gold (retain
     only) on the embedded world, unlearn the forget people, audit against gold.
@@ -647,7 +677,8 @@ def run_ununlearning(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["quant", "scenario2", "throughput", "scenario1", "ununlearning", "_step"])
+    parser.add_argument("part", choices=["quant", "scenario2", "throughput", "scenario1", "scenario1_ununlearning",
+                                           "ununlearning", "_step"])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--methods", default="npo,rmu,idk")
     parser.add_argument("--world-items", type=int, default=0, help="world facts in the pool (0: all 117)")
@@ -685,7 +716,8 @@ def main() -> None:
     if args.part == "quant" and not args.epochs:
         args.epochs = 3
     {"quant": run_quant, "scenario2": run_scenario2, "throughput": run_throughput,
-     "scenario1": run_scenario1, "ununlearning": run_ununlearning, "_step": run_step}[args.part](args)
+     "scenario1": run_scenario1, "scenario1_ununlearning": run_scenario1_ununlearning,
+     "ununlearning": run_ununlearning, "_step": run_step}[args.part](args)
 
 
 if __name__ == "__main__":
