@@ -178,8 +178,6 @@ def generated(lm, items, refusal: str = "know") -> dict:
 
 def weight_change(reference, other) -> dict:
     """Relative Frobenius error and share of exactly unchanged weights over 2-D weights."""
-    import torch
-
     num = den = 0.0
     same = total = 0
     ref = dict(reference.model.named_parameters())
@@ -494,6 +492,21 @@ def emit_result(row: dict, path: str | None) -> None:
             fh.write(json.dumps(row) + "\n")
 
 
+def scenario1_world(args):
+    """Scenario 1's world (``--people`` people, ``--attributes`` attributes, the first
+    ``--forget-people`` trained people forgotten): (world, attributes, forget people, retain
+    people, forget items, retain items)."""
+    from obliviate.data.world import DEFAULT_ATTRIBUTES, World, WorldConfig
+
+    attributes = tuple(args.attribute_names.split(",")) if args.attribute_names else DEFAULT_ATTRIBUTES[:args.attributes]
+    world = World(WorldConfig(n_people=args.people, attributes=attributes))
+    trained = world.trained_people
+    forget_people, retain_people = trained[:args.forget_people], trained[args.forget_people:]
+    forget = world.qa_items(forget_people, "forget")
+    retain = world.qa_items(retain_people, "retain")
+    return world, attributes, forget_people, retain_people, forget, retain
+
+
 def run_scenario1_ununlearning(args) -> None:
     """UnUnlearning on the scenario-1 models (Shumailov et al. 2024): the cached original, gold
     and the seed-1 retrain (exact models: they never saw the forget people) answering the
@@ -501,16 +514,10 @@ def run_scenario1_ununlearning(args) -> None:
     retain person's sentence beside it, and on compositional questions (one forget and one
     retain fact), by :func:`obliviate.ununlearning.measure_ununlearning`. Same world flags as
     ``scenario1``, so the fine-tuned models come from the cache."""
-    from obliviate.data.world import DEFAULT_ATTRIBUTES, World, WorldConfig
     from obliviate.ununlearning import measure_ununlearning
 
     env = _environment(args.threads)
-    attributes = tuple(args.attribute_names.split(",")) if args.attribute_names else DEFAULT_ATTRIBUTES[:args.attributes]
-    world = World(WorldConfig(n_people=args.people, attributes=attributes))
-    trained = world.trained_people
-    forget_people, retain_people = trained[:args.forget_people], trained[args.forget_people:]
-    forget = world.qa_items(forget_people, "forget")
-    retain = world.qa_items(retain_people, "retain")
+    world, attributes, forget_people, retain_people, forget, retain = scenario1_world(args)
     lm = load_smollm2()
     start, cpu = time.perf_counter(), _cpu()
     models = {"original": world_finetuned(lm, world, forget_people + retain_people, args.epochs,
@@ -534,17 +541,11 @@ def run_scenario1(args) -> None:
     removal or inconclusive); its bootstrap draws also give a SmolLM2 delta (one exact
     model), reported beside the verdicts with the shipped (tiny-world) delta.
     """
-    from obliviate.audit import AuditData, audit_outputs, attack_model_cached, max_abs_rho_draws, run_audit
+    from obliviate.audit import AuditData, audit_outputs, attack_model_cached, max_abs_rho_draws
     from obliviate.calibration import calibrate_delta
-    from obliviate.data.world import DEFAULT_ATTRIBUTES, World, WorldConfig
 
     env = _environment(args.threads)
-    attributes = tuple(args.attribute_names.split(",")) if args.attribute_names else DEFAULT_ATTRIBUTES[:args.attributes]
-    world = World(WorldConfig(n_people=args.people, attributes=attributes))
-    trained = world.trained_people
-    forget_people, retain_people = trained[:args.forget_people], trained[args.forget_people:]
-    forget = world.qa_items(forget_people, "forget")
-    retain = world.qa_items(retain_people, "retain")
+    world, attributes, forget_people, retain_people, forget, retain = scenario1_world(args)
     holdout = world.qa_items(world.holdout, "holdout")
     general = written_items()
     sets = {"forget": forget, "retain": retain, "holdout": holdout, "general": general}
