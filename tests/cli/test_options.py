@@ -81,3 +81,10 @@ def test_option_errors_come_before_torch_is_imported(tmp_path, tiny_model, data_
     r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
     assert needle in r.stderr, r.stderr
     assert r.stdout.split() == ["exit", "2", "False"], (r.stdout, r.stderr)
+
+
+@pytest.mark.parametrize("argv", [["demo", "--method", "npoo"], ["compare", "--methods", "npo,npoo"]])
+def test_an_unknown_method_fails_before_any_model_is_built(cli, tmp_path, no_model_load, argv):
+    r = cli(*argv, "--out", tmp_path / "o")
+    assert r.code == 2 and "unknown method 'npoo'; known methods: " in r.err, r.output
+    assert not (tmp_path / "o").exists()
