@@ -128,3 +128,23 @@ def random_model(tmp_path_factory, world) -> Path:
     LlamaForCausalLM(config).save_pretrained(path, safe_serialization=True)
     tokenizer.save_pretrained(path)
     return path
+
+
+def stop_training_at(monkeypatch, step: int, error: type[BaseException]) -> None:
+    """Make a run fail when it reaches optimizer step ``step`` (as Ctrl-C or a crash would)."""
+    from obliviate import training
+
+    real = training.check_finite
+
+    def check(loss, at):
+        if at == step:
+            raise error("stopped by the test")
+        real(loss, at)
+
+    monkeypatch.setattr(training, "check_finite", check)
+
+
+@pytest.fixture
+def stop_at():
+    """:func:`stop_training_at`, for tests that stop a run midway."""
+    return stop_training_at

@@ -7,7 +7,6 @@ import json
 import pytest
 import torch
 
-import obliviate.training as training
 from obliviate.api import unlearn
 from obliviate.errors import ObliviateError
 
@@ -18,17 +17,6 @@ def _items(splits):
     return splits["forget"][:16], splits["retain"][:32]
 
 
-def _stop_at(monkeypatch, step: int, error: type[BaseException]):
-    """Make the run fail when it reaches optimizer step ``step`` (as Ctrl-C or a crash would)."""
-    real = training.check_finite
-
-    def check(loss, at):
-        if at == step:
-            raise error("stopped by the test")
-        real(loss, at)
-
-    monkeypatch.setattr(training, "check_finite", check)
-
 
 def _weights(lm) -> dict[str, torch.Tensor]:
     return {k: v.clone() for k, v in lm.model.state_dict().items()}
@@ -36,12 +24,12 @@ def _weights(lm) -> dict[str, torch.Tensor]:
 
 @pytest.mark.parametrize("method, error", [("npo", KeyboardInterrupt), ("npo", RuntimeError),
                                            ("ga_kl", KeyboardInterrupt)])
-def test_stopped_run_resumes_to_the_same_weights(method, error, original, splits, tmp_home, monkeypatch):
+def test_stopped_run_resumes_to_the_same_weights(stop_at, method, error, original, splits, tmp_home, monkeypatch):
     forget, retain = _items(splits)
     whole = _weights(unlearn(original, forget, retain, method=method, **QUICK).model)
     with monkeypatch.context() as patch:
         # Ctrl-C saves at the step it interrupts (4); a crash leaves the last periodic save (3).
-        _stop_at(patch, 4, error)
+        stop_at(patch, 4, error)
         with pytest.raises(error):
             unlearn(original, forget, retain, method=method, checkpoint_every=3, **QUICK)
     (saved,) = (tmp_home / "checkpoints").iterdir()
@@ -54,10 +42,10 @@ def test_stopped_run_resumes_to_the_same_weights(method, error, original, splits
     assert not all(torch.equal(after[k], v) for k, v in original.model.state_dict().items())
 
 
-def test_a_checkpoint_is_resumed_only_by_the_same_run(original, splits, tmp_home, monkeypatch):
+def test_a_checkpoint_is_resumed_only_by_the_same_run(stop_at, original, splits, tmp_home, monkeypatch):
     forget, retain = _items(splits)
     with monkeypatch.context() as patch:
-        _stop_at(patch, 2, KeyboardInterrupt)
+        stop_at(patch, 2, KeyboardInterrupt)
         with pytest.raises(KeyboardInterrupt):
             unlearn(original, forget, retain, method="npo", **QUICK)
     # Another option value is another run: nothing to resume.
@@ -78,7 +66,7 @@ def _cli(args: list[str]) -> int:
     return exit_.value.code
 
 
-def test_cli_resume(zoo, splits, tmp_home, tmp_path, monkeypatch, capsys):
+def test_cli_resume(stop_at, zoo, splits, tmp_home, tmp_path, monkeypatch, capsys):
     from obliviate.data.formats import write_jsonl
 
     forget, retain = _items(splits)
@@ -89,7 +77,7 @@ def test_cli_resume(zoo, splits, tmp_home, tmp_path, monkeypatch, capsys):
     assert _cli([*args, "--out", str(tmp_path / "none"), "--resume"]) == 2
     assert "no checkpoint of this run" in capsys.readouterr().err
     with monkeypatch.context() as patch:
-        _stop_at(patch, 4, KeyboardInterrupt)
+        stop_at(patch, 4, KeyboardInterrupt)
         assert _cli([*args, "--out", str(tmp_path / "a")]) == 130
     assert not (tmp_path / "a" / "run.json").exists()
     assert _cli([*args, "--out", str(tmp_path / "a"), "--resume"]) == 0

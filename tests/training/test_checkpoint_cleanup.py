@@ -10,7 +10,6 @@ import time
 
 import pytest
 
-import obliviate.training as training
 from obliviate.api import unlearn
 from obliviate.errors import ObliviateError, TrainingDivergedError
 from obliviate.models.cache import checkpoint_max_age_days, list_checkpoints, prune_checkpoints
@@ -26,9 +25,7 @@ def _fake(root, name: str, age_days: float, step: int | None = 5, method: str = 
     (d / f"model-{step}.safetensors").write_bytes(b"x" * 100)
     if step is not None:
         (d / "state.json").write_text(json.dumps({"step": step, "meta": {"method": method, "key": name}}))
-    when = time.time() - age_days * DAY
-    for p in [*d.iterdir(), d]:
-        os.utime(p, (when, when))
+    _age(d, age_days)
     return d
 
 
@@ -37,16 +34,6 @@ def _age(directory, days: float) -> None:
     for p in [*directory.iterdir(), directory]:
         os.utime(p, (when, when))
 
-
-def _stop_at(monkeypatch, step: int, error: type[BaseException]):
-    real = training.check_finite
-
-    def check(loss, at):
-        if at == step:
-            raise error("stopped by the test")
-        real(loss, at)
-
-    monkeypatch.setattr(training, "check_finite", check)
 
 
 def test_prune_removes_what_was_not_saved_to_for_long_enough(tmp_path):
@@ -77,12 +64,12 @@ def test_the_period_comes_from_the_environment(monkeypatch):
             checkpoint_max_age_days()
 
 
-def test_a_run_removes_stale_checkpoints_resumes_its_own_and_leaves_none(original, splits, tmp_home,
+def test_a_run_removes_stale_checkpoints_resumes_its_own_and_leaves_none(stop_at, original, splits, tmp_home,
                                                                          monkeypatch):
     forget, retain = splits["forget"][:16], splits["retain"][:32]
     root = tmp_home / "checkpoints"
     with monkeypatch.context() as patch:
-        _stop_at(patch, 4, KeyboardInterrupt)
+        stop_at(patch, 4, KeyboardInterrupt)
         with pytest.raises(KeyboardInterrupt):
             unlearn(original, forget, retain, method="npo", checkpoint_every=3, **QUICK)
     (own,) = root.iterdir()
@@ -95,10 +82,10 @@ def test_a_run_removes_stale_checkpoints_resumes_its_own_and_leaves_none(origina
     assert [p.name for p in root.iterdir()] == [fresh.name], "the finished run or the stale one is still there"
 
 
-def test_a_diverged_run_leaves_no_checkpoint(original, splits, tmp_home, monkeypatch):
+def test_a_diverged_run_leaves_no_checkpoint(stop_at, original, splits, tmp_home, monkeypatch):
     """Resuming it would diverge at the same step again (the resume is exact)."""
     forget, retain = splits["forget"][:16], splits["retain"][:32]
-    _stop_at(monkeypatch, 4, TrainingDivergedError)   # after the save at step 3
+    stop_at(monkeypatch, 4, TrainingDivergedError)   # after the save at step 3
     with pytest.raises(TrainingDivergedError):
         unlearn(original, forget, retain, method="npo", checkpoint_every=3, **QUICK)
     assert not any((tmp_home / "checkpoints").iterdir())
