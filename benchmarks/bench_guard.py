@@ -57,33 +57,28 @@ def _uncached(guard: Guard) -> Guard:
     return guard
 
 
+def _seconds_each(guard: Guard, prompts, call) -> list[float]:
+    """Seconds of ``call(prompt)`` per prompt, each with the guard's decodings cache emptied."""
+    out = []
+    for p in prompts:
+        _uncached(guard)
+        t = time.perf_counter()
+        call(p)
+        out.append(time.perf_counter() - t)
+    return out
+
+
 def latency(guard: Guard, prompts: list[str], obfuscated: list[str] = ()) -> dict[str, dict[str, float]]:
     out = {}
     if obfuscated:
-        lex = []
-        for p in obfuscated:
-            _uncached(guard)
-            t = time.perf_counter()
-            guard.lexical.match(p)
-            lex.append(time.perf_counter() - t)
+        lex = _seconds_each(guard, obfuscated, guard.lexical.match)
         out["lexical_obfuscated"] = {**_percentiles(lex), "prompts": len(obfuscated)}
     if guard.semantic is not None:  # the evaluation above filled the encoder's cache
         guard.semantic.encoder._cache.clear()
         guard.semantic.encoder.cache_size = 0
-    lex = []
-    for p in prompts:
-        _uncached(guard)
-        t = time.perf_counter()
-        guard.lexical.match(p)
-        lex.append(time.perf_counter() - t)
-    out["lexical"] = _percentiles(lex)
+    out["lexical"] = _percentiles(_seconds_each(guard, prompts, guard.lexical.match))
     if guard.semantic is None:  # lexical mode: the whole check, with the opaque-content rule
-        both = []
-        for p in [*prompts, *obfuscated]:
-            _uncached(guard)
-            t = time.perf_counter()
-            guard.check(p)
-            both.append(time.perf_counter() - t)
+        both = _seconds_each(guard, [*prompts, *obfuscated], guard.check)
         out["check_plain_and_obfuscated"] = {**_percentiles(both), "prompts": len(both),
                                              "opaque": guard.config.opaque}
     if guard.semantic is not None:
