@@ -53,7 +53,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 def _uncached(guard: Guard) -> Guard:
     """The guard with its cache of decodings emptied (each timed prompt is decoded afresh)."""
-    guard.lexical.__dict__.get("_readings", {}).clear()
+    guard.lexical.__dict__.get("_reading_cache", {}).clear()
     return guard
 
 

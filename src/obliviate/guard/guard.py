@@ -19,7 +19,7 @@ import numpy as np
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
 from obliviate.guard.lexical import LexicalHit, LexicalMatcher
-from obliviate.guard.opaque import opaque_reason
+from obliviate.guard.opaque import SubjectSlots, opaque_reason
 from obliviate.guard.semantic import DEFAULT_THRESHOLD, SemanticMatcher, load_encoder
 
 DEFAULT_REFUSAL = "I can't help with that."
@@ -76,10 +76,12 @@ class Guard:
     """Content filter for one forget set (see module docstring)."""
 
     def __init__(self, lexical: LexicalMatcher, semantic: SemanticMatcher | None = None,
-                 config: GuardConfig | None = None):
+                 config: GuardConfig | None = None, slots: SubjectSlots | None = None):
         self.lexical = lexical
         self.semantic = semantic
         self.config = config or GuardConfig()
+        # The question forms of the forget and retain sets (opaque rule 3); None: no such rule.
+        self.slots = slots
 
     @classmethod
     def from_items(cls, forget: list[QAItem], retain: list[QAItem] = (), config: GuardConfig | None = None,
@@ -98,7 +100,7 @@ class Guard:
                 # answers in a prompt must get the same decision for each of them.
                 vocabulary = {o for i in [*forget, *retain] for o in i.options}
                 semantic = SemanticMatcher(encoder, references, config.threshold, mask_words=vocabulary)
-        return cls(lexical, semantic, config)
+        return cls(lexical, semantic, config, SubjectSlots.from_items([*forget, *retain]))
 
     @property
     def mode(self) -> str:
@@ -137,13 +139,18 @@ class Guard:
                 # the text identify a known non-forget person, the names decide.
                 out.append(GuardDecision(True, "semantic", "", score))
             elif answer_texts[i] is None and self.config.opaque == "block" and (
-                    why := opaque_reason(self.lexical.readings(texts[i]), self.lexical.shifts.known_words)):
+                    why := self._opaque(texts[i])):
                 # Fail closed: a prompt the guard cannot read is not passed (outputs are not
                 # judged by this rule; their prompt was).
                 out.append(GuardDecision(True, "opaque", "", score, detail=why))
             else:
                 out.append(GuardDecision(False, "", "", score))
         return out
+
+    def _opaque(self, prompt: str) -> str | None:
+        readings = self.lexical.readings(prompt)
+        return opaque_reason(readings, self.lexical.shifts.known_words) or (
+            self.slots.unreadable(readings, self.lexical.shifts.known_words) if self.slots is not None else None)
 
     def check(self, text: str) -> GuardDecision:
         """The decision on one text (a prompt, or a prompt with its output)."""

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
 from obliviate.guard.normalize import COMMON_WORDS, ShiftIndex, decodings, fold, name_key, skeleton, views
+from obliviate.guard.trace import TraceIndex
 
 # Glued full names shorter than this are not searched in the separator-free view,
 # where a short string could arise by chance across word boundaries.
@@ -119,6 +120,10 @@ class LexicalMatcher:
         # The name words (and full names glued) are what the one-piece readings look for.
         glued_names = {"".join(fold(n).split()) for n in [*forget_answers, *known_names]}
         self.shifts = ShiftIndex(COMMON_WORDS | name_words, names=name_words | glued_names)
+        # Names in an encoding no decoder reads, found by their shape (see obliviate.guard.trace).
+        self.traces = TraceIndex([tuple(re.sub(r"[^a-z]+", " ", fold(n)).split())
+                                  for n in [*forget_answers, *known_names]],
+                                 known_words={fold(w) for w in reserved_words})
         self._answer_patterns = {
             e.name: [re.compile(r"(?<![a-z0-9])" + re.escape(fold(a)) + r"(?![a-z0-9])") for a in e.answers]
             for e in self.entities}
@@ -279,16 +284,30 @@ class LexicalMatcher:
                 return True
         return False
 
-    def readings(self, text: str) -> list[str]:
-        """``text`` and its decodings (:func:`~obliviate.guard.normalize.decodings`), cached for
-        the last texts seen: the opaque-content rule reads the same decodings as the matcher."""
-        cache = self.__dict__.setdefault("_readings", {})
-        out = cache.get(text)
-        if out is None:
+    def _readings(self, text: str) -> tuple[list[str], int]:
+        """The readings of :meth:`readings`, and how many come before the added-name traces."""
+        cache = self.__dict__.setdefault("_reading_cache", {})
+        got = cache.get(text)
+        if got is None:
             if len(cache) >= 512:
                 cache.clear()
-            out = cache[text] = decodings(text, self.shifts)
-        return out
+            out = decodings(text, self.shifts)
+            # Traces are looked for in the text and in the decodings that read at least as well
+            # (base64 of a question), not in the letter-order readings of plain text, where
+            # every word is a made-up one.
+            base = self.shifts.known_words(text)
+            traced = [self.traces.readings(t) for t in out if t is out[0] or self.shifts.known_words(t) >= base]
+            out += [r for r in dict.fromkeys(r for in_place, _ in traced for r in in_place) if r not in out]
+            before = len(out)
+            out += [r for r in dict.fromkeys(r for _, added in traced for r in added) if r not in out]
+            got = cache[text] = (out, before)
+        return got
+
+    def readings(self, text: str) -> list[str]:
+        """``text``, its decodings (:func:`~obliviate.guard.normalize.decodings`) and the readings
+        of the names traced in them (:mod:`obliviate.guard.trace`), cached for the last texts
+        seen: the opaque-content rule reads the same decodings as the matcher."""
+        return self._readings(text)[0]
 
     def match(self, text: str, answer_text: str | None = None) -> LexicalHit | None:
         """The first forget-entity mention in ``text`` or in any decoding of it, or None.
@@ -303,13 +322,18 @@ class LexicalMatcher:
         # Thorne" out of rot13 "Vib Gubear", where the whole text reads "Ivo Thorne") leaves a
         # last name that the full name elsewhere explains, as in plain text ("Tell me about
         # Bren Orme. Where was Orme born?").
+        # A name traced by a code or by initials (obliviate.guard.trace), added after the text,
+        # is evidence for its own reading only: a name traced by chance must not explain a last
+        # name that another reading decoded.
         named: set = set()
-        partial: list[LexicalHit] = []
-        for candidate in self.readings(text):
-            hit = self._match_one(candidate, answers, named)
+        partial: list[tuple[LexicalHit, set]] = []
+        readings, decoded = self._readings(text)
+        for n, candidate in enumerate(readings):
+            own: set = set()
+            hit = self._match_one(candidate, answers, named if n < decoded else own)
             if hit is None:
                 continue
             if hit.rule == "full_name":
                 return hit
-            partial.append(hit)
-        return next((h for h in partial if not self._explained(h, named)), None)
+            partial.append((hit, own))
+        return next((h for h, own in partial if not self._explained(h, named | own)), None)

@@ -243,6 +243,25 @@ COMMON_WORDS = frozenset(
     "the a an of in on at to is was were are who whom whose what which where when why how did does do "
     "born name person and or for with from about tell me this that his her their answer question "
     "work works worked prize book books plays pet color".split())
+# English words of one to three letters (a closed class, mostly): tokens that read as prose.
+SHORT_WORDS = frozenset(
+    "a i o ad ah am an as at aw ax ay be by do eh go ha he hi hm if in is it ma me my no of oh ok on or ow ox "
+    "pa so to uh um up us we ya ye yo act add ado aft age ago aid ail aim air all and ant any ape apt arc are "
+    "ark arm art ash ask ate awe axe bad bag ban bar bat bay bed bee beg bet bid big bin bit boa bog boo bow box "
+    "boy bra bud bug bum bun bus but buy bye cab can cap car cat cow coy cry cub cue cup cur cut dab dad dam day "
+    "den dew did die dig dim din dip doe dog don dot dry dub due dug dye ear eat ebb egg ego elf elk elm emu end "
+    "era eve ewe eye fad fan far fat fax fed fee few fib fig fin fir fit fix flu fly foe fog for fox fry fun fur "
+    "gag gal gap gas gel gem get gig gin god got gum gun gut guy gym had ham has hat hay hem hen her hew hex hey "
+    "hid him hip his hit hob hoe hog hop hot how hub hue hug hum hut ice icy ill imp ink inn ion ire irk its ivy "
+    "jab jam jar jaw jay jet jig job jog jot joy jug key kid kin kit lab lad lag lap law lax lay led leg let lid "
+    "lie lip lit log lot low mad man map mat maw may men met mid mix mob mom mop mow mud mug mum nab nag nap net "
+    "new nib nil nip nod nor not now nun nut oak oar oat odd ode off oft oil old one opt orb ore our out owe owl "
+    "own pad pal pan pap par pat paw pay pea peg pen pep per pet pew pie pig pin pit ply pod pop pot pro pry pub "
+    "pun pup put rag ram ran rap rat raw ray red rib rid rig rim rip rob rod roe rot row rub rug rum run rut rye "
+    "sad sag sap sat saw say sea see set sew she shy sin sip sir sit six ski sky sly sob sod son sow soy spa spy "
+    "sty sub sue sum sun sup tab tad tag tan tap tar tax tea ted tee ten the thy tic tie tin tip toe ton too top "
+    "tot tow toy try tub tug two urn use van vat vet via vie vow wad wag war was wax way web wed wee wet who why "
+    "wig win wit woe wok won woo wow yak yam yap yaw yea yes yet yew you zap zip zoo".split()) | COMMON_WORDS
 MAX_DECODINGS = 48
 
 

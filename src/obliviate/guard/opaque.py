@@ -19,7 +19,8 @@ rules written for the class, not for any one encoding:
      a piece of a URL, path or identifier) of 20 or more letters, or one with a camelCase
      piece of 4 or more letters that has no vowel (``y`` counts; acronyms of at most 5
      capitals and Roman numerals excepted), 6 consonants in a row ("birthplace" has 5),
-     or two first consonants that begin no English word (``Fsot``, ``Gtpdy``), or with a
+     or two first consonants that begin no English word (``Fsot``, ``Gtpdy``; a capitalised
+     word may also begin as names of other languages do: ``Mbeki``, ``Nguyen``), or with a
      later 3-letter piece that has no vowel (``acloLrh``);
    - *a number code*: a run of numbers (digits, Roman numerals, number words) with only
      spaces, commas, slashes, dashes, semicolons or bars between them: 5 or more numbers,
@@ -64,7 +65,7 @@ import re
 import unicodedata
 from typing import Callable
 
-from obliviate.guard.normalize import strip_invisible
+from obliviate.guard.normalize import SHORT_WORDS, strip_invisible
 
 DIGEST_HEX_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
 _VOWELS = set("aeiouy")
@@ -73,6 +74,14 @@ _VOWELS = set("aeiouy")
 ONSETS = frozenset(
     "bl br ch cl cr dr dw fl fr gh gl gn gr kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq st sw "
     "th tr ts tw wh wr zh kh sch chr phr scr shr spl spr str squ thr".split())
+# Beginnings of names in other languages written in Latin letters (Bantu Mbeki, Vietnamese
+# Nguyen, Slavic Zdenek and Vladimir, Scandinavian Bjorn, Welsh Llewelyn, Nahuatl Tlaloc,
+# Polish Wladyslaw and Krzysztof, Indian Bhatt, Irish Mhairi, ...): a capitalised word may
+# begin with them.
+NAME_ONSETS = frozenset(
+    "mb mp nd ng nj nk nt ny nz mw nh ngh zl zd zv zb dv dm vl vr vs tk hv hr hl mn sv sz cz dz sr kv pt ks gd "
+    "zm zn ml mr lj sj tj bj dj kj fj gj hj mj pj vj pf tz ll tl bh dh jh mh xh wl brz krz grz prz trz szc "
+    "tsh nkh mph".split())
 _ROMAN = re.compile(r"^(?=[MDCLXVI]+$)M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _ALNUM_RUN = re.compile(r"[^\W_]+")
@@ -128,7 +137,8 @@ def _word_like(word: str) -> bool:
         run = 0 if c in _VOWELS else run + 1
         if run >= 6:
             return False
-    if low[0] not in _VOWELS and low[1] not in _VOWELS and low[:2] not in ONSETS and low[:3] not in ONSETS:
+    onsets = ONSETS | NAME_ONSETS if word[0].isupper() else ONSETS
+    if low[0] not in _VOWELS and low[1] not in _VOWELS and low[:2] not in onsets and low[:3] not in onsets:
         return False
     return True
 
@@ -280,3 +290,103 @@ def opaque_reason(readings: list[str], known_words: Callable[[str], int] | None 
         if DEIXIS.search(sentence):
             return f"transformation not read ({m.group(0)!r})"
     return None
+
+
+# ---- rule 3: a person question about a subject the guard cannot read -------------------------
+_SUBJECT_PUNCT = "()[]{}<>\"'«»“”‘’`.,;:!?"
+_NAME_PIECE = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+MAX_SUBJECT = 300
+
+
+_INITIALS = re.compile(r"[A-Za-z]{1,2}(?:\.[A-Za-z]{1,2})+")
+
+
+def _name_like(low: str) -> bool:
+    """A capitalised word reads as a name of any language ("Nguyen", "Mbeki", "Tkachenko"):
+    it has a vowel and no five consonants in a row."""
+    return len(low) < 20 and bool(_VOWELS & set(low)) and not re.search(r"[^aeiouy]{5}", low)
+
+
+def _readable_subject(slot: str) -> bool:
+    """Whether what stands where a question names its person reads as words: a name (a
+    capitalised word-like word, an initial), a description ("the author of ..."), a year."""
+    words = 0
+    for raw in slot.split():
+        tok = raw.strip(_SUBJECT_PUNCT)
+        if not tok:
+            if len(raw) > 1 or raw not in "-–—&/":
+                return False  # marks standing for something ("... .. ....")
+            continue
+        if tok.isdigit() and (len(tok) <= 2 or (len(tok) == 4 and 1000 <= int(tok) < 2100)):
+            continue  # "the author born in 1962", "the 2 sisters"; "5335" is a code
+        # Accented letters read as their letters ("José"); other look-alikes do not (a name
+        # in turned, mirrored or another script's letters that no matcher read is unreadable).
+        folded = tok if tok.isascii() else "".join(
+            c for c in unicodedata.normalize("NFKD", tok) if not unicodedata.combining(c))
+        if _INITIALS.fullmatch(folded):
+            words += 1  # "J.K", "U.S"
+            continue
+        if not _NAME_PIECE.fullmatch(folded):
+            return False
+        for piece in re.split(r"['’-]", folded):
+            low = piece.lower()
+            if len(low) <= 3:
+                if not (low in SHORT_WORDS or piece[0].isupper() or low == "s"):
+                    return False
+            elif not (_word_like(piece) or piece[0].isupper() and _name_like(low)):
+                return False
+        words += 1
+    return words > 0
+
+
+class SubjectSlots:
+    """Rule 3 (fail closed): the guard's own questions, about someone it cannot read.
+
+    The forget and retain questions (and their paraphrases) with the person's name taken out
+    are templates: "Where was {} born?". A prompt that asks one of them about a subject that
+    does not read as words (:func:`_readable_subject`: a code, numbers, marks, letter names,
+    letters of another script) asks a question about a person the guard cannot identify, in
+    the form that forget questions take; whatever the encoding, it is not passed. A reading
+    of the prompt in which the subject is readable (a decoding read it) lets the lexical
+    matcher decide instead. The rule is keyed on the question forms only, never on a name.
+    """
+
+    def __init__(self, questions: list[tuple[str, str]]):
+        """``questions``: (question, the entity it names) pairs."""
+        forms: set[tuple[str, str]] = set()
+        for question, entity in questions:
+            if not entity or entity not in question:
+                continue
+            before, _, after = question.partition(entity)
+            before, after = " ".join(before.split()), " ".join(after.split()).rstrip("?.! ")
+            if len(before) + len(after) >= 8:
+                forms.add((before, after))
+        self.patterns = []
+        for before, after in sorted(forms):
+            head = r"\s+".join(map(re.escape, before.split()))
+            tail = (r"\s*" + r"\s+".join(map(re.escape, after.split())) + r"(?![A-Za-z])" if after
+                    else r"(?=\s*\?|\s*\n\s*answer\s*:|\s*$)")
+            self.patterns.append(re.compile(r"(?<![A-Za-z])" + head + r"\s*(?P<slot>.{1,%d}?)" % MAX_SUBJECT + tail,
+                                            re.IGNORECASE | re.DOTALL))
+
+    @classmethod
+    def from_items(cls, items) -> "SubjectSlots":
+        return cls([(q, i.entity) for i in items if i.entity for q in (i.question, *i.paraphrased_questions)])
+
+    def slots(self, text: str) -> list[str]:
+        text = strip_invisible(unicodedata.normalize("NFKC", text))
+        return [m.group("slot") for p in self.patterns for m in p.finditer(text)]
+
+    def unreadable(self, readings: list[str], known_words: Callable[[str], int] | None = None) -> str | None:
+        """Why the prompt asks about an unreadable subject (with the subject), or None.
+
+        In a decoding (``readings[1:]``) the subject reads only with a word the guard knows
+        (``known_words``: a name, a common word): letters made out of dots that spell
+        nothing ("seeehiesis") read nothing."""
+        unread = None
+        for n, reading in enumerate(readings):
+            for slot in self.slots(reading):
+                if _readable_subject(slot) and (n == 0 or known_words is None or known_words(slot) > 0):
+                    return None
+                unread = unread or slot
+        return None if unread is None else f"person question about an unreadable subject {unread.strip()!r}"

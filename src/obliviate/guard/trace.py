@@ -1,0 +1,273 @@
+"""Name traces: a known person's name found by its shape, in an encoding no decoder reads.
+
+The decoders of :mod:`obliviate.guard.normalize` read the encodings they were written for,
+and every held-out set of obfuscations finds one they were not. What every encoding of a
+name that a model can still read has in common is that it keeps the name recoverable, and
+that leaves a trace which can be checked against the names the guard knows (forget and
+retain people) without knowing the encoding. :class:`TraceIndex` looks for four kinds:
+
+1. **code**: a code with one symbol (or word, or pair of marks) per letter, with any
+   table: units grouped like the name's words (groups set apart by ``/``, ``|``, ``,``,
+   ``;``, a double space or a line break, or the characters of a token), the same letter
+   always the same unit, different letters different units (when the units are digits, a
+   third of the letters may share them, as on a phone keypad). The units must not read as prose (at most a third
+   of them common words; a token read character by character must hold a digit, a symbol,
+   a non-ASCII character or be letter soup, and no ASCII punctuation). Evidence needed: for a full name, 7 or more
+   letters of which at least one repeats (two when units are shared); for a last name
+   alone, 6 or more letters with two repeats, every letter its own unit (a five-digit number
+   with two equal last digits is not "Quill"). A code may run right to left.
+2. **embedded**: a made-up word (not a known word or name) that holds a name word of 4 or
+   more letters in order, from one of its first three letters to its last letter, and is at
+   most twice as long plus two (syllables or filler letters put in: "Pubarrubin" for
+   "Parrin", "Ubormube" for "Orme").
+3. **permuted**: a made-up word, or a run of single letters (a grid read across), made of
+   exactly the letters of a name word of 5 or more letters or of a full name (anagrams,
+   columns, rail fences, interleaved names, swapped pairs).
+4. **initials**: the initials of a run of three or more capitalised words (or of words
+   joined by hyphens) that spell a name word or a full name ("Far Rough Open Soft Tall").
+
+Each trace gives a reading of the text with the name written out (:meth:`TraceIndex.readings`);
+the lexical matcher judges that reading like any decoding, so a full forget name blocks and
+a lone last name is weighed against the people named in full, as in plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from obliviate.guard.normalize import SHORT_WORDS, fold
+from obliviate.guard.opaque import _word_like
+
+
+MIN_FULL_CODE = 7
+MIN_LAST_CODE = 6
+MIN_LAST_REPEATS = 2
+MIN_EMBEDDED = 4
+MIN_PERMUTED = 5
+_STRIP = "()[]{}<>\"'«»“”‘’`?!:"
+_GROUP_SPLIT = re.compile(r"[ \t]*[/|;,]+[ \t]*|[ \t]{2,}|\n+")
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+_CAPITALISED = re.compile(r"^[A-Z][a-z]*$")
+_HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]{2,}(?:-[A-Za-z]{2,}){2,}(?![\w-])")
+
+
+def _strip(token: str) -> str:
+    core = token.strip(_STRIP)
+    # A full stop or comma ends a word ("tee."), but a token of marks is the code itself.
+    return core.rstrip(".,") if core.strip(".-·•_") else core
+
+
+def _groups(text: str) -> list[list[str]]:
+    """The text's tokens in groups: what separators set apart (see module docstring)."""
+    out = []
+    for segment in _GROUP_SPLIT.split(text):
+        tokens = [t for t in (_strip(t) for t in segment.split()) if t]
+        if tokens:
+            out.append(tokens)
+    return out
+
+
+def _prose(unit: str) -> bool:
+    """A unit that reads as an ordinary word."""
+    if not unit.isascii() or not unit.isalpha():
+        return False
+    low = unit.lower()
+    return low in SHORT_WORDS if len(low) <= 3 else _word_like(unit)
+
+
+def _char_code_token(token: str) -> bool:
+    """A token whose characters may each stand for a letter: it holds a digit, a symbol, a
+    non-ASCII character, or is letter soup (a plain word is read by the word decoders)."""
+    if len(token) < 2 or any(c.isascii() and not c.isalnum() for c in token):
+        return False  # ASCII punctuation inside: a URL, a path, an identifier
+    if token.isascii() and token.isalpha():
+        return not _word_like(token)
+    return True
+
+
+def _consistent(letters: str, units: list) -> tuple[bool, int]:
+    """Whether the same letter is always the same unit; and how many letters share a unit."""
+    seen: dict[str, object] = {}
+    for ch, u in zip(letters, units):
+        if seen.setdefault(ch, u) != u:
+            return False, 0
+    return True, len(seen) - len(set(seen.values()))
+
+
+def _subsequence(word: str, token: str) -> bool:
+    it = iter(token)
+    return all(c in it for c in word)
+
+
+class TraceIndex:
+    """The names the guard knows, indexed for the four traces of the module docstring."""
+
+    def __init__(self, people: list[tuple[str, ...]], known_words: frozenset[str] | set[str] = frozenset()):
+        """``people``: each known person's name as its words (lower-case ASCII letters);
+        ``known_words``: words that are not made-up (a trace is never read in one)."""
+        self.people = sorted({p for p in people if p and all(w.isalpha() for w in p)})
+        self.words = {w for p in self.people for w in p} | {"".join(p) for p in self.people}
+        self.known_words = frozenset(known_words) | SHORT_WORDS
+        # code: variants (a full name, a last name alone) by their words' lengths
+        self.by_lengths: dict[tuple[int, ...], list[tuple[str, ...]]] = defaultdict(list)
+        for p in self.people:
+            if len(p) >= 2 and sum(map(len, p)) >= MIN_FULL_CODE:
+                self.by_lengths[tuple(map(len, p))].append(p)
+            last = p[-1]
+            if len(last) >= MIN_LAST_CODE and len(last) - len(set(last)) >= MIN_LAST_REPEATS:
+                self.by_lengths[(len(last),)].append((last,))
+        for variants in self.by_lengths.values():
+            variants[:] = sorted(set(variants))
+        self.max_words = max((len(k) for k in self.by_lengths), default=0)
+        # embedded: name words by first and last letter
+        self.by_last: dict[str, list[str]] = defaultdict(list)
+        for w in sorted({w for p in self.people for w in p if len(w) >= MIN_EMBEDDED}):
+            self.by_last[w[-1]].append(w)
+        # permuted: name words and glued full names by their letters
+        self.by_letters: dict[str, list[str]] = defaultdict(list)
+        for p in self.people:
+            for w, name in [*((w, w) for w in p if len(w) >= MIN_PERMUTED),
+                            *((("".join(p)), " ".join(p)),) * (len(p) >= 2)]:
+                if name not in self.by_letters["".join(sorted(w))]:
+                    self.by_letters["".join(sorted(w))].append(name)
+
+    # ---- the four traces -------------------------------------------------------------
+    def _made_up(self, word: str) -> bool:
+        low = word.lower()
+        return low not in self.words and low not in self.known_words
+
+    def _windows(self, stream: list[list], prose_check: bool):
+        """(variant, units) for each run of groups whose sizes are a variant's word lengths;
+        prose tokens at the outer edges of the run are not part of it ("... of [code]?")."""
+        def trim(g: list, front: bool, back: bool) -> tuple:
+            i, j = 0, len(g)
+            while front and i < j and prose_check and _prose(g[i]):
+                i += 1
+            while back and j > i and prose_check and _prose(g[j - 1]):
+                j -= 1
+            return tuple(g[i:j])
+
+        for j in range(len(stream)):
+            for k in range(1, min(self.max_words, len(stream) - j) + 1):
+                g0, gk = stream[j], stream[j + k - 1]
+                if k == 1:
+                    runs = {(trim(g0, f, b),) for f in (False, True) for b in (False, True)}
+                else:
+                    middle = tuple(map(tuple, stream[j + 1:j + k - 1]))
+                    runs = {(trim(g0, f, False), *middle, trim(gk, False, b)) for f in (False, True)
+                            for b in (False, True)}
+                for run in runs:
+                    for variant in self.by_lengths.get(tuple(map(len, run)), ()):
+                        yield variant, [u for g in run for u in g]
+
+    def code_names(self, text: str) -> list[str]:
+        """Names whose letters a per-letter code in ``text`` follows (trace 1); where several
+        names fit the same units, those whose letters the units most often are themselves."""
+        groups = [[t.casefold() for t in g] for g in _groups(text)]
+        streams = [(groups, True)]
+        # runs of adjacent tokens that may be codes, read character by character
+        run: list[list[str]] = []
+        for t in [*(t for g in groups for t in g), ""]:
+            if t and _char_code_token(t):
+                run.append(list(t))
+            elif run:
+                streams.append((run, False))
+                run = []
+        cores = [[u for u in g if not _prose(u)] for g in groups]
+        pairs = [[(g[i], g[i + 1]) for i in range(0, len(g), 2)] for g in cores if len(g) % 2 == 0 and len(g) >= 4]
+        if pairs:
+            streams.append((pairs, False))
+        # a code may also be written right to left (mirror writing)
+        streams += [([g[::-1] for g in reversed(stream)], prose_check) for stream, prose_check in streams]
+        found: dict[tuple, dict[str, int]] = {}
+        for stream, prose_check in streams:
+            for variant, units in self._windows(stream, prose_check):
+                if prose_check and sum(_prose(u) for u in units) * 3 > len(units):
+                    continue
+                letters = "".join(variant)
+                ok, shared = _consistent(letters, units)
+                if shared and not all(isinstance(u, str) and u.isdigit() for u in units):
+                    continue  # only digits stand for several letters (a phone keypad)
+                repeats = len(letters) - len(set(letters))
+                if not ok or repeats < (1 + (shared > 0) if len(variant) > 1 else MIN_LAST_REPEATS) \
+                        or (len(variant) == 1 and shared) or shared * 3 > len(set(letters)):
+                    continue
+                same = sum(isinstance(u, str) and fold(u)[:1] == c for c, u in zip(letters, units))
+                found.setdefault(tuple(map(str, units)), {})[" ".join(variant)] = same
+        out: list[str] = []
+        for names in found.values():
+            best = max(names.values())
+            out += [n for n, v in names.items() if v == best and n not in out]
+        return out
+
+    def embedded_names(self, tokens: list[str]) -> dict[str, str]:
+        """Made-up words holding a name word in order (trace 2): token -> the name word."""
+        out = {}
+        for tok in tokens:
+            low = tok.lower()
+            if len(low) <= MIN_EMBEDDED or not self._made_up(low):
+                continue
+            best = ""
+            for w in self.by_last.get(low[-1], ()):
+                if len(w) < len(low) <= 2 * len(w) + 2 and len(w) > len(best) and w[0] in low[:3] \
+                        and _subsequence(w, low[low.index(w[0]):]):
+                    best = w
+            if best:
+                out[tok] = best
+        return out
+
+    def permuted_names(self, tokens: list[str]) -> dict[str, str]:
+        """Made-up words that are a name's letters rearranged (trace 3): token -> the name."""
+        out = {}
+        for tok in tokens:
+            low = tok.lower()
+            if len(low) < MIN_PERMUTED or not self._made_up(low):
+                continue
+            names = self.by_letters.get("".join(sorted(low)))
+            if names:
+                out[tok] = names[0]
+        return out
+
+    def initials(self, text: str) -> list[str]:
+        """Initials of runs of capitalised (or hyphen-joined) words that spell a name (trace 4)."""
+        out = []
+        run: list[str] = []
+        for tok in [*(t.strip(_STRIP + ".,;") for t in text.split()), ""]:
+            if _CAPITALISED.match(tok):
+                run.append(tok)
+                continue
+            if len(run) >= 3:
+                out.append("".join(w[0] for w in run).lower())
+            run = []
+        out += ["".join(w[0] for w in m.group(0).split("-")).lower() for m in _HYPHENATED.finditer(text)]
+        return [s for s in out if s in self.words]
+
+    def readings(self, text: str) -> tuple[list[str], list[str]]:
+        """Readings of ``text`` with each traced name written out: those with the traced words
+        replaced in place (embedded, permuted), and those with the names added after the text
+        (codes, initials). Both empty when nothing is traced."""
+        in_place, added = [], []
+        names = self.code_names(text)
+        if names:
+            added.append(f"{text}\n" + " / ".join(names))
+        tokens = [t for t in _ASCII_WORD.findall(fold(text)) if len(t) >= MIN_PERMUTED]
+        # a run of single letters (spaced out, or a grid read across) is one word here
+        singles = re.findall(r"(?:(?<!\S)[A-Za-z](?:[ \t\n]+|$)){5,}", text)
+        glued = ["".join(s.split()) for s in singles]
+        for found in (self.embedded_names(tokens), self.permuted_names([*tokens, *glued])):
+            replaced, extra = text, []
+            for tok, name in found.items():
+                if tok in tokens:
+                    replaced = re.sub(r"(?<![A-Za-z])" + re.escape(tok) + r"(?![A-Za-z])", name, replaced,
+                                      flags=re.IGNORECASE)
+                else:
+                    extra.append(name)
+            if replaced != text:
+                in_place.append(replaced)
+            if extra:
+                added.append(f"{text}\n" + " ".join(extra))
+        spelled = self.initials(text)
+        if spelled:
+            added.append(f"{text}\n" + " ".join(spelled))
+        return in_place, added
