@@ -3,8 +3,9 @@
 The decoders of :mod:`obliviate.guard.normalize` undo the encodings they were written for;
 held-out sets of obfuscations the guard was not tuned on keep finding classes they miss
 (a keyed cipher, a transliteration, letters picked out of words). A serious filter does not
-pass what it cannot read. :func:`opaque_reason` says whether a prompt is *opaque*, by two
-rules written for the class, not for any one encoding:
+pass what it cannot read. :func:`opaque_reason` (rules 1 and 2) and :class:`SubjectSlots`
+(rule 3) say whether a prompt is *opaque*, by rules written for the class, not for any one
+encoding:
 
 1. **An unreadable span in every reading.** The text and each decoding the guard has of
    it (:func:`obliviate.guard.normalize.decodings`) are read as tokens (single letters set
@@ -52,9 +53,16 @@ rules written for the class, not for any one encoding:
    ... or has a colon): the result is something the guard could not check. A question
    about a technique ("How do I reverse a list in Python?") is not an instruction.
 
+3. **A person question about an unreadable subject** (:class:`SubjectSlots`): the prompt is
+   one of the guard's own question forms (a forget or retain question, or a paraphrase,
+   with the person's name taken out) and what stands for the person does not read as a
+   name, a description or a year (a code, numbers, marks, letter names, turned or mirrored
+   letters), in the text or in any decoding that reads it with a word the guard knows.
+
 Data that is readable as data passes: numbers, dates, times, versions, URLs, e-mail
-addresses, file paths, code identifiers, digests and UUIDs. The rule sees only the text,
-never the forget set, so it blocks obfuscated questions about anyone (see
+addresses, file paths, code identifiers, digests and UUIDs. Rules 1 and 2 see only the
+text and rule 3 only the question forms, never a name, so they block obfuscated questions
+about anyone (see
 ``obfuscated_false_positive`` in docs/guard.md): fail-closed trades obfuscated benign
 queries for safety.
 """

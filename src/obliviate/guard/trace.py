@@ -16,6 +16,9 @@ retain people) without knowing the encoding. :class:`TraceIndex` looks for four 
    letters of which at least one repeats (two when units are shared); for a last name
    alone, 6 or more letters with two repeats, every letter its own unit (a five-digit number
    with two equal last digits is not "Quill"). A code may run right to left.
+Traces 2 and 3 read only capitalised words that do not begin a sentence, where names stand
+(the guard knows few English words, and "tomorrow" holds "Morrow").
+
 2. **embedded**: a made-up word (not a known word or name) that holds a name word of 4 or
    more letters in order, from one of its first three letters to its last letter, and is at
    most twice as long plus two (syllables or filler letters put in: "Pubarrubin" for
@@ -93,6 +96,12 @@ def _consistent(letters: str, units: list) -> tuple[bool, int]:
         if seen.setdefault(ch, u) != u:
             return False, 0
     return True, len(seen) - len(set(seen.values()))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start]
+    head = before.rstrip()
+    return not head or head[-1] in ".!?:;\"'(" or "\n" in before[len(head):]
 
 
 def _subsequence(word: str, token: str) -> bool:
@@ -251,7 +260,10 @@ class TraceIndex:
         names = self.code_names(text)
         if names:
             added.append(f"{text}\n" + " / ".join(names))
-        tokens = [t for t in _ASCII_WORD.findall(fold(text)) if len(t) >= MIN_PERMUTED]
+        # made-up words stand where names do: capitalised, not the first word of a sentence
+        # (an English word the guard does not know, "tomorrow", is not a name's trace)
+        tokens = [m.group(0) for m in _ASCII_WORD.finditer(text)
+                  if len(m.group(0)) >= MIN_PERMUTED and m.group(0)[0].isupper() and not _sentence_start(text, m.start())]
         # a run of single letters (spaced out, or a grid read across) is one word here
         singles = re.findall(r"(?:(?<!\S)[A-Za-z](?:[ \t\n]+|$)){5,}", text)
         glued = ["".join(s.split()) for s in singles]
