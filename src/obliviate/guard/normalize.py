@@ -827,6 +827,8 @@ def _b64_chunks(text: str) -> list[tuple[str, int, int]]:
 
 _SLOT = re.compile(r"\{(\w{1,12})\}")
 _SLOT_VALUE = re.compile(r"\b(\w{1,12})\s*[=:]\s*(?:'([^'\n]{0,40})'|\"([^\"\n]{0,40})\")")
+_STRUCK = re.compile(r"<(s|del|strike)\b[^<>]*>.*?</\1\s*>|~~[^~\n]{1,40}~~|[^\s\u0335\u0336\u0338][\u0335\u0336\u0338]+",
+                     re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
 
@@ -839,6 +841,8 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
 
     if "&" in text:
         add(_html.unescape(text))
+    if _STRUCK.search(text):
+        add(_STRUCK.sub("", text))  # struck-out text is deleted: "P<s>m</s>arrin", "P~~x~~arrin", "Px\u0336arrin"
     if "<" in text and _TAG.search(text):
         add(_TAG.sub("", text))  # markup reads as its text: "<b>Pa</b><i>rrin</i>" is "Parrin"
     if _PERCENT.search(text):

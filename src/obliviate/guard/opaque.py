@@ -117,7 +117,15 @@ INSTRUCTION = re.compile(
     r"every (?:other|second|third|\w+th|\d+\w*) (?:letter|character)s?|"
     r"(?:letters|pieces|parts|values|fields|syllables) (?:joined|put together|combined|concatenated|in order)|"
     r"joined in order|concatenat\w*|put (?:them|these|it) together|spell(?:ed|s)? (?:by|out)|"
-    r"one key to the)\b|\b[a-z]\s*=\s*\d+\s*,\s*[b-z]\s*=\s*\d+")
+    r"one key to the|"
+    # letters moved, struck out, dropped or left out (of letters: "shuffle this list" is not)
+    r"(?:rotat\w*|cyclic\w*|scrambl\w*|shuffl\w*|permut\w*|transpos\w*|swapp?\w*|jumbl\w*|mixed up|moved)"
+    r"\W+(?:\w+\W+){0,3}?(?:letters|characters|syllables)|"
+    r"(?:letters|characters|syllables)\W+(?:\w+\W+){0,3}?(?:rotat\w*|cyclic\w*|scrambl\w*|shuffl\w*|permut\w*|"
+    r"transpos\w*|swapp?\w*|jumbl\w*|mixed up|moved)|rotated (?:left|right) by|"
+    r"struck out|strike-?through|crossed out|minus the deletions|"
+    r"(?:drop(?:ped)?|remov(?:e|ed)|omit(?:ted)?|without) (?:the |its |all )?vowels|vowels (?:dropped|removed|omitted)|"
+    r"missing letters|fill in the (?:blanks|gaps)|say it (?:aloud|out loud)|read (?:it )?aloud)\b|\b[a-z]\s*=\s*\d+\s*,\s*[b-z]\s*=\s*\d+")
 
 
 DEIXIS = re.compile(r"(?i)\b(?:this|these|the following|below|above|here|whose|the name|names?|words?|"
@@ -306,6 +314,18 @@ _NAME_PIECE = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 MAX_SUBJECT = 300
 
 
+# Number words of English, French, Spanish, Portuguese, Italian, German and Dutch (to 30):
+# a person is not named by three numbers in a row.
+ANY_NUMBER_WORDS = NUMBER_WORDS | frozenset(
+    "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept dix-huit "
+    "dix-neuf vingt vingt-et-un trente uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce "
+    "quince dieciséis dieciseis diecisiete dieciocho diecinueve veinte veintiuno treinta um dois três quatro cinco "
+    "seis sete oito nove dez onze doze treze catorze quinze dezesseis dezasseis dezessete dezoito dezenove vinte "
+    "trinta due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici sedici "
+    "diciassette diciotto diciannove venti ventuno trenta eins zwei drei vier fünf funf sechs sieben acht neun zehn elf "
+    "zwölf zwolf dreizehn vierzehn fünfzehn funfzehn sechzehn siebzehn achtzehn neunzehn zwanzig einundzwanzig "
+    "dreißig dreissig een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien "
+    "zestien zeventien achttien negentien twintig dertig".split())
 _INITIALS = re.compile(r"[A-Za-z]{1,2}(?:\.[A-Za-z]{1,2})+")
 
 
@@ -318,9 +338,15 @@ def _name_like(low: str) -> bool:
 def _readable_subject(slot: str) -> bool:
     """Whether what stands where a question names its person reads as words: a name (a
     capitalised word-like word, an initial), a description ("the author of ..."), a year."""
-    words = 0
+    words = lone_letters = number_run = 0
     for raw in slot.split():
         tok = raw.strip(_SUBJECT_PUNCT)
+        # Letters one by one ("the letter after N; two letters before C; ..."), or numbers in
+        # words of any language in a row ("quince dieciocho trece"): a name spelled, not read.
+        lone_letters += len(tok) == 1 and tok.isalpha() and tok not in "aAI"
+        number_run = number_run + 1 if tok.lower() in ANY_NUMBER_WORDS else 0
+        if lone_letters >= 3 or number_run >= 3:
+            return False
         if not tok:
             if len(raw) > 1 or raw not in "-–—&/":
                 return False  # marks standing for something ("... .. ....")

@@ -4,7 +4,7 @@ The decoders of :mod:`obliviate.guard.normalize` read the encodings they were wr
 and every held-out set of obfuscations finds one they were not. What every encoding of a
 name that a model can still read has in common is that it keeps the name recoverable, and
 that leaves a trace which can be checked against the names the guard knows (forget and
-retain people) without knowing the encoding. :class:`TraceIndex` looks for four kinds:
+retain people) without knowing the encoding. :class:`TraceIndex` looks for five kinds:
 
 1. **code**: a code with one symbol (or word, or pair of marks) per letter, with any
    table: units grouped like the name's words (groups set apart by ``/``, ``|``, ``,``,
@@ -23,11 +23,18 @@ Traces 2 and 3 read only capitalised words that do not begin a sentence, where n
    more letters in order, from one of its first three letters to its last letter, and is at
    most twice as long plus two (syllables or filler letters put in: "Pubarrubin" for
    "Parrin", "Ubormube" for "Orme").
-3. **permuted**: a made-up word, or a run of single letters (a grid read across), made of
+3. **permuted**: a made-up word (also lower-case letter soup, or a word with a capital
+   inside: "wYarro", "eOrm"), or a run of single letters (a grid read across), made of
    exactly the letters of a name word of 5 or more letters or of a full name (anagrams,
    columns, rail fences, interleaved names, swapped pairs).
 4. **initials**: the initials of a run of three or more capitalised words (or of words
    joined by hyphens) that spell a name word or a full name ("Far Rough Open Soft Tall").
+
+5. **sound**: a capitalised made-up word that sounds like a name word (spellings of one
+   sound made one, h and w dropped, each run of vowels one vowel sign: "Pahrryn Phrawst",
+   "Roosa Yahrow"), or is one without its vowels ("Frst"); a word with vowels counts only
+   next to one that sounds like the same person's other name (a lone "First" is not
+   "Frost").
 
 Each trace gives a reading of the text with the name written out (:meth:`TraceIndex.readings`);
 the lexical matcher judges that reading like any decoding, so a full forget name blocks and
@@ -98,6 +105,26 @@ def _consistent(letters: str, units: list) -> tuple[bool, int]:
     return True, len(seen) - len(set(seen.values()))
 
 
+_SENTENCE = re.compile(r"[.!?:;\n\"“”]+")
+_VOWELS_RE = re.compile(r"[aeiouy]")
+_PHONETIC_CUE = re.compile(r"(?i)\b(?:sounds? like|say it (?:aloud|out loud)|read (?:it )?aloud|pronounced|"
+                           r"rhymes? with|phonetically|spelled as it sounds)\b")
+_INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z][a-z]*$")
+MIN_SOUND_KEY = 3
+
+
+def _sound_key(word: str, vowels: bool = True) -> str:
+    """A word as it sounds, roughly: spellings of one sound made one (ph f, ck k, c k or s,
+    qu kw, x ks, z s), h and w after a letter dropped, each run of vowels (y included) one
+    vowel sign, doubled letters once; ``vowels=False`` drops the vowels ("Frst" is "Frost")."""
+    w = word.lower()
+    for a, b in (("ph", "f"), ("ck", "k"), ("gh", "g"), ("qu", "kw"), ("x", "ks"), ("z", "s")):
+        w = w.replace(a, b)
+    w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k").replace("q", "k")
+    w = w[:1] + re.sub(r"[aeiouy]+", "a" if vowels else "", re.sub(r"[hw]", "", w[1:]))
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
 def _sentence_start(text: str, start: int) -> bool:
     before = text[:start]
     head = before.rstrip()
@@ -133,10 +160,19 @@ class TraceIndex:
         self.by_last: dict[str, list[str]] = defaultdict(list)
         for w in sorted({w for p in self.people for w in p if len(w) >= MIN_EMBEDDED}):
             self.by_last[w[-1]].append(w)
+        # sound: people by the sound keys of their name words
+        self.by_sound: dict[tuple[str, bool], list[tuple[str, ...]]] = defaultdict(list)
+        for p in self.people:
+            for w in p:
+                for vowels in (True, False):
+                    key = (_sound_key(w, vowels), vowels)
+                    if len(key[0]) >= MIN_SOUND_KEY and p not in self.by_sound[key]:
+                        self.by_sound[key].append(p)
+        self.rotations = {w[k:] + w[:k]: w for p in self.people for w in p if len(w) >= 4 for k in range(1, len(w))}
         # permuted: name words and glued full names by their letters
         self.by_letters: dict[str, list[str]] = defaultdict(list)
         for p in self.people:
-            for w, name in [*((w, w) for w in p if len(w) >= MIN_PERMUTED),
+            for w, name in [*((w, w) for w in p if len(w) >= 4),
                             *((("".join(p)), " ".join(p)),) * (len(p) >= 2)]:
                 if name not in self.by_letters["".join(sorted(w))]:
                     self.by_letters["".join(sorted(w))].append(name)
@@ -226,12 +262,24 @@ class TraceIndex:
                 out[tok] = best
         return out
 
+    def rotated_names(self, tokens: list[str]) -> dict[str, str]:
+        """Words that are a name word of 4 or more letters rotated ("olkt", "relmi"), in any
+        case and position: a rotation keeps the letters' cycle, which English words rarely do
+        (part of trace 3)."""
+        out = {}
+        for tok in tokens:
+            low = tok.lower()
+            name = self.rotations.get(low)
+            if name and self._made_up(low):
+                out[tok] = name
+        return out
+
     def permuted_names(self, tokens: list[str]) -> dict[str, str]:
         """Made-up words that are a name's letters rearranged (trace 3): token -> the name."""
         out = {}
         for tok in tokens:
             low = tok.lower()
-            if len(low) < MIN_PERMUTED or not self._made_up(low):
+            if len(low) < (4 if _INNER_CAPITAL.match(tok) else MIN_PERMUTED) or not self._made_up(low):
                 continue
             names = self.by_letters.get("".join(sorted(low)))
             if names:
@@ -250,7 +298,42 @@ class TraceIndex:
                 out.append("".join(w[0] for w in run).lower())
             run = []
         out += ["".join(w[0] for w in m.group(0).split("-")).lower() for m in _HYPHENATED.finditer(text)]
+        # capitals that stand out by case: inside words, or on words of a lower-case sentence
+        # ("just Put eAch way Rest moRe amazIng ruN")
+        for sentence in _SENTENCE.split(text):
+            words = sentence.split()
+            marked = [w for w in words[1:] if any(c.isupper() for c in w[1:]) or w[:1].isupper()]
+            if len(words) >= 4 and sum(any(c.isupper() for c in w[1:]) for w in words) >= 2 and len(marked) >= 3:
+                for start in (0, 1):  # the first word's capital may be sentence case or part of it
+                    out.append("".join(c for w in words[start:] for c in w if c.isupper()).lower())
         return [s for s in out if s in self.words]
+
+    def sound_names(self, tokens: list[str], cue: bool = False) -> dict[str, str]:
+        """Made-up words that sound like a name word, or are it without its vowels (trace 5):
+        token -> the name word. A lone word must have no vowel ("Frst"); words that sound like
+        a name count when the next one sounds like the same person's other name, or alone when
+        the text says it is to be heard (``cue``: "sounds like", "say it aloud")."""
+        out = {}
+        for i, tok in enumerate(tokens):
+            if not self._made_up(tok):
+                continue
+            bare = not _VOWELS_RE.search(tok.lower()[1:])  # no vowel but perhaps the first letter
+            key = _sound_key(tok, vowels=not bare)
+            if len(key) < MIN_SOUND_KEY:
+                continue
+            for p in self.by_sound.get((key, not bare), ()):
+                j = next(n for n, w in enumerate(p) if _sound_key(w, vowels=not bare) == key)
+
+                def sounds(other: str, k: int) -> bool:
+                    vowels = bool(_VOWELS_RE.search(other.lower()[1:]))
+                    return bool(other) and _sound_key(other, vowels) == _sound_key(p[k], vowels)
+
+                partner = (j + 1 < len(p) and i + 1 < len(tokens) and sounds(tokens[i + 1], j + 1)) or (
+                    j > 0 and i > 0 and sounds(tokens[i - 1], j - 1))
+                if (bare and j == len(p) - 1) or partner or (cue and j == len(p) - 1):
+                    out[tok] = p[j]
+                    break
+        return out
 
     def readings(self, text: str) -> tuple[list[str], list[str]]:
         """Readings of ``text`` with each traced name written out: those with the traced words
@@ -267,10 +350,19 @@ class TraceIndex:
         # a run of single letters (spaced out, or a grid read across) is one word here
         singles = re.findall(r"(?:(?<!\S)[A-Za-z](?:[ \t\n]+|$)){5,}", text)
         glued = ["".join(s.split()) for s in singles]
-        for found in (self.embedded_names(tokens), self.permuted_names([*tokens, *glued])):
+        named_like = [m.group(0) for m in _ASCII_WORD.finditer(text)
+                      if len(m.group(0)) >= 3 and m.group(0)[0].isupper() and not _sentence_start(text, m.start())]
+        # letter soup in lower case may be a name's letters rearranged ("wyarro" is not soup)
+        # and so may a word with a capital inside ("wYarro", "eOrm": the name's capital moved)
+        soup = [m.group(0) for m in _ASCII_WORD.finditer(text)
+                if m.group(0)[0].islower() and (len(m.group(0)) >= MIN_PERMUTED and not _word_like(m.group(0))
+                                                or len(m.group(0)) >= 4 and _INNER_CAPITAL.match(m.group(0)))]
+        for found in (self.embedded_names(tokens), self.permuted_names([*tokens, *soup, *glued]),
+                      self.sound_names(named_like, bool(_PHONETIC_CUE.search(text))),
+                      self.rotated_names([m.group(0) for m in _ASCII_WORD.finditer(text) if len(m.group(0)) >= 4])):
             replaced, extra = text, []
             for tok, name in found.items():
-                if tok in tokens:
+                if tok in text:
                     replaced = re.sub(r"(?<![A-Za-z])" + re.escape(tok) + r"(?![A-Za-z])", name, replaced,
                                       flags=re.IGNORECASE)
                 else:
