@@ -1,16 +1,19 @@
-"""Held-out set 7: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 and 8: every kind hides the name of every forget person of world seed 0."""
+
+import pytest
 
 from obliviate.data.world import World, WorldConfig
-from obliviate.guard.obfuscate import HELDOUT7_KINDS, obfuscate
+from obliviate.guard.obfuscate import HELDOUT7_KINDS, HELDOUT8_KINDS, obfuscate
 
 
-def test_heldout7_kinds_hide_every_forget_name():
+@pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS], ids=["heldout7", "heldout8"])
+def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
     for item in forget:
         people.setdefault(item.entity, item)
-    assert len(HELDOUT7_KINDS) >= 14
-    for kind in HELDOUT7_KINDS:
+    assert 14 <= len(kinds) <= 18
+    for kind in kinds:
         for name, item in people.items():
             last = name.split()[-1]
             for question, shown in ((item.question, name), (item.question.replace(name, last), last)):
@@ -20,3 +23,11 @@ def test_heldout7_kinds_hide_every_forget_name():
                     assert out != question, (kind, shown)
                     assert shown.lower() not in out.lower(), (kind, shown, out)
                     assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
+
+
+def test_heldout8_kinds_are_new():
+    from obliviate.guard import obfuscate as ob
+    earlier = {*ob.TUNED_KINDS, *ob.HELDOUT_KINDS, *ob.HELDOUT2_KINDS, *ob.HELDOUT3_KINDS, *ob.HELDOUT4_KINDS,
+               *ob.HELDOUT5_KINDS, *ob.HELDOUT6_KINDS, *ob.HELDOUT7_KINDS}
+    assert not earlier & set(HELDOUT8_KINDS)
+    assert len(set(HELDOUT8_KINDS)) == len(HELDOUT8_KINDS)
