@@ -37,6 +37,10 @@ TRACED = {
     # 5. sound-alikes (a full name), and a name without its vowels
     "sound": ("What genre does Tammsyn Kwil write?", "Tamsin Quill"),
     "no vowels": ("Where was the author Mrl Smss born?", "Mirel Soames"),
+    # 5. first sounds swapped; 6. typos in both words, or a vowel-less last name
+    "spoonerism": ("Which prize did Sirel Moames win?", "Mirel Soames"),
+    "typos": ("What genre does Tamsim Qiull write?", "Tamsin Quill"),
+    "typo, last name": ("Where was the author Frsot born?", "Parrin Frost"),
     # 3. a rotation of a name word, in lower case
     "rotation": ("What is the occupation of llqui?", "Tamsin Quill"),
 }

@@ -125,7 +125,9 @@ INSTRUCTION = re.compile(
     r"transpos\w*|swapp?\w*|jumbl\w*|mixed up|moved)|rotated (?:left|right) by|"
     r"struck out|strike-?through|crossed out|minus the deletions|"
     r"(?:drop(?:ped)?|remov(?:e|ed)|omit(?:ted)?|without) (?:the |its |all )?vowels|vowels (?:dropped|removed|omitted)|"
-    r"missing letters|fill in the (?:blanks|gaps)|say it (?:aloud|out loud)|read (?:it )?aloud)\b|\b[a-z]\s*=\s*\d+\s*,\s*[b-z]\s*=\s*\d+")
+    r"missing letters|fill in the (?:blanks|gaps)|say it (?:aloud|out loud)|read (?:it )?aloud|"
+    # a letter put in place of another ("'Harrin' with 'P' in place of 'H'")
+    r"(?:in place of|instead of|replac(?:ed|ing) (?:by|with)) ['\"‘“]\w{1,4}['\"’”])(?!\w)|\b[a-z]\s*=\s*\d+\s*,\s*[b-z]\s*=\s*\d+")
 
 
 DEIXIS = re.compile(r"(?i)\b(?:this|these|the following|below|above|here|whose|the name|names?|words?|"
@@ -314,6 +316,7 @@ _NAME_PIECE = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 MAX_SUBJECT = 300
 
 
+_QUOTED_PIECE = re.compile(r"(?<![A-Za-z])'[^'\n]{1,30}'(?![A-Za-z])|\"[^\"\n]{1,30}\"|[‘“][^’”\n]{1,30}[’”]")
 # Number words of English, French, Spanish, Portuguese, Italian, German and Dutch (to 30):
 # a person is not named by three numbers in a row.
 ANY_NUMBER_WORDS = NUMBER_WORDS | frozenset(
@@ -338,6 +341,8 @@ def _name_like(low: str) -> bool:
 def _readable_subject(slot: str) -> bool:
     """Whether what stands where a question names its person reads as words: a name (a
     capitalised word-like word, an initial), a description ("the author of ..."), a year."""
+    if len(_QUOTED_PIECE.findall(slot)) >= 2:
+        return False  # a name given in pieces ("'Harrin' with 'P' in place of 'H'")
     words = lone_letters = number_run = 0
     for raw in slot.split():
         tok = raw.strip(_SUBJECT_PUNCT)

@@ -4,7 +4,7 @@ The decoders of :mod:`obliviate.guard.normalize` read the encodings they were wr
 and every held-out set of obfuscations finds one they were not. What every encoding of a
 name that a model can still read has in common is that it keeps the name recoverable, and
 that leaves a trace which can be checked against the names the guard knows (forget and
-retain people) without knowing the encoding. :class:`TraceIndex` looks for five kinds:
+retain people) without knowing the encoding. :class:`TraceIndex` looks for six kinds:
 
 1. **code**: a code with one symbol (or word, or pair of marks) per letter, with any
    table: units grouped like the name's words (groups set apart by ``/``, ``|``, ``,``,
@@ -35,6 +35,13 @@ Traces 2 and 3 read only capitalised words that do not begin a sentence, where n
    "Roosa Yahrow"), or is one without its vowels ("Frst"); a word with vowels counts only
    next to one that sounds like the same person's other name (a lone "First" is not
    "Frost").
+
+   Two capitalised words whose first sounds swapped back give a name ("Frarrin Post") are
+   read as that name.
+6. **misspelt**: a made-up word a typo away (a letter added, dropped, changed,
+   or two neighbours swapped; two typos in a word of 7 or more letters) from a name word of
+   4 or more letters, next to a word near the same person's other name; alone only when it
+   is capitalised letter soup one typo from a last name of 5 or more letters ("Frst").
 
 Each trace gives a reading of the text with the name written out (:meth:`TraceIndex.readings`);
 the lexical matcher judges that reading like any decoding, so a full forget name blocks and
@@ -125,6 +132,28 @@ def _sound_key(word: str, vowels: bool = True) -> str:
     return re.sub(r"(.)\1+", r"\1", w)
 
 
+def _typos(a: str, b: str, limit: int) -> int:
+    """Edits from ``a`` to ``b`` (a letter added, dropped or changed, two neighbours swapped:
+    the optimal string alignment distance), or ``limit + 1`` once past ``limit``."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _onset(word: str) -> tuple[str, str]:
+    """A word's first consonants and the rest ("frost" -> "fr", "ost")."""
+    m = re.match(r"[^aeiouy]*", word)
+    return word[:m.end()], word[m.end():]
+
+
 def _sentence_start(text: str, start: int) -> bool:
     before = text[:start]
     head = before.rstrip()
@@ -168,6 +197,14 @@ class TraceIndex:
                     key = (_sound_key(w, vowels), vowels)
                     if len(key[0]) >= MIN_SOUND_KEY and p not in self.by_sound[key]:
                         self.by_sound[key].append(p)
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        self.by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for p in self.people:
+            for w in p:
+                if len(w) >= 4 and p not in self.by_word[w]:
+                    if w not in self.by_length[len(w)]:
+                        self.by_length[len(w)].append(w)
+                    self.by_word[w].append(p)
         self.rotations = {w[k:] + w[:k]: w for p in self.people for w in p if len(w) >= 4 for k in range(1, len(w))}
         # permuted: name words and glued full names by their letters
         self.by_letters: dict[str, list[str]] = defaultdict(list)
@@ -308,6 +345,48 @@ class TraceIndex:
                     out.append("".join(c for w in words[start:] for c in w if c.isupper()).lower())
         return [s for s in out if s in self.words]
 
+    def misspelt_names(self, tokens: list[str]) -> dict[str, str]:
+        """Made-up words a typo or two away from a name word (trace 6): token -> the name word.
+        A word a letter away (one added, dropped, changed, or two neighbours swapped) from a
+        name word of 4 or more letters, two away from one of 7 or more, counts next to one
+        that is near the same person's other name; alone only when it is letter soup ("Frst")
+        and one away from a last name of 5 or more letters."""
+        near: list[list[tuple[tuple[str, ...], int]]] = []
+        for tok in tokens:
+            low = tok.lower()
+            found = []
+            if self._made_up(low):
+                for n in range(len(low) - 2, len(low) + 3):
+                    for w in self.by_length.get(n, ()):
+                        limit = 2 if len(w) >= 7 else 1
+                        if abs(len(w) - len(low)) <= limit and _typos(low, w, limit) <= limit:
+                            found += [(p, p.index(w)) for p in self.by_word[w]]
+            near.append(found)
+        out = {}
+        for i, tok in enumerate(tokens):
+            for p, j in near[i]:
+                partner = any(q == p and k == j + 1 for q, k in (near[i + 1] if i + 1 < len(tokens) else ())) or any(
+                    q == p and k == j - 1 for q, k in (near[i - 1] if i else ()))
+                alone = (j == len(p) - 1 and len(p[j]) >= 5 and tok[0].isupper() and not _word_like(tok)
+                         and _typos(tok.lower(), p[j], 1) <= 1)
+                if partner or alone:
+                    out[tok] = p[j]
+                    break
+        return out
+
+    def spoonerised_names(self, tokens: list[str]) -> dict[str, str]:
+        """Two words in a row whose first sounds, swapped back, give a name's words (part of
+        trace 5): "Frarrin Post" -> "Parrin Frost"."""
+        out = {}
+        for a, b in zip(tokens, tokens[1:]):
+            (oa, ra), (ob, rb) = _onset(a.lower()), _onset(b.lower())
+            if oa == ob or not (oa or ob):
+                continue
+            x, y = ob + ra, oa + rb
+            if x in self.words and y in self.words and self._made_up(a.lower()):
+                out[a], out[b] = x, y
+        return out
+
     def sound_names(self, tokens: list[str], cue: bool = False) -> dict[str, str]:
         """Made-up words that sound like a name word, or are it without its vowels (trace 5):
         token -> the name word. A lone word must have no vowel ("Frst"); words that sound like
@@ -350,6 +429,7 @@ class TraceIndex:
         # a run of single letters (spaced out, or a grid read across) is one word here
         singles = re.findall(r"(?:(?<!\S)[A-Za-z](?:[ \t\n]+|$)){5,}", text)
         glued = ["".join(s.split()) for s in singles]
+        words = [m.group(0) for m in _ASCII_WORD.finditer(text) if len(m.group(0)) >= 3]
         named_like = [m.group(0) for m in _ASCII_WORD.finditer(text)
                       if len(m.group(0)) >= 3 and m.group(0)[0].isupper() and not _sentence_start(text, m.start())]
         # letter soup in lower case may be a name's letters rearranged ("wyarro" is not soup)
@@ -359,6 +439,7 @@ class TraceIndex:
                                                 or len(m.group(0)) >= 4 and _INNER_CAPITAL.match(m.group(0)))]
         for found in (self.embedded_names(tokens), self.permuted_names([*tokens, *soup, *glued]),
                       self.sound_names(named_like, bool(_PHONETIC_CUE.search(text))),
+                      self.misspelt_names(words), self.spoonerised_names(named_like),
                       self.rotated_names([m.group(0) for m in _ASCII_WORD.finditer(text) if len(m.group(0)) >= 4])):
             replaced, extra = text, []
             for tok, name in found.items():
