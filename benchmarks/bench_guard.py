@@ -8,9 +8,10 @@ split, with
 - ``false_positive``: retain, neighbor, retain people sharing a last / first name with a
   forget person, by initial + last, across turns, benign technical prompts (two halves),
   holdout (no goal);
-- ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4`` / ``heldout5`` / ``heldout6`` / ``heldout7`` / ``heldout8``: block rate per obfuscation
-  kind of :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and eight
-  held-out sets (see docs/guard.md for which of them the guard was later changed for);
+- ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4`` / ``heldout5`` / ``heldout6`` /
+  ``heldout7`` / ``heldout8`` / ``heldout9``: block rate per obfuscation kind of
+  :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and nine held-out
+  sets (see docs/guard.md for which of them the guard was later changed for);
 - ``obfuscated_false_positive``: per group and kind, the rate at which retain people who share
   a first or last name with a forget person are blocked when their full name is obfuscated by
   the kind (one question each; the worst kind per group in ``obfuscated_false_positive_max``);
@@ -20,7 +21,8 @@ and one ``guard_latency`` line (lexical, semantic and combined check of one prom
 check also of one prompt of each obfuscation kind, where the decoders do their work).
 
     python benchmarks/bench_guard.py [--seeds 0 1] [--no-semantic] [--no-per-kind] [--markdown]
-        [--groups main tuned heldout heldout2 heldout3 heldout4 heldout5 heldout6 heldout7 heldout8] [--opaque block|allow]
+        [--groups main tuned heldout heldout2 heldout3 heldout4 heldout5 heldout6 heldout7 heldout8 heldout9]
+        [--opaque block|allow]
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ from obliviate.guard import Guard, GuardConfig
 from obliviate.guard.evaluate import (GOAL_BLOCK_RATE, GOAL_FALSE_POSITIVE_RATE, GOAL_FP_KINDS, evaluate_guard,
                                       guard_queries, obfuscation_fp_queries, obfuscation_queries)
 from obliviate.guard.obfuscate import (HELDOUT2_KINDS, HELDOUT3_KINDS, HELDOUT4_KINDS, HELDOUT5_KINDS, HELDOUT6_KINDS,
-                                       HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT_KINDS, TUNED_KINDS)
+                                       HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT_KINDS, TUNED_KINDS)
 
 GROUPS = {"tuned": TUNED_KINDS, "heldout": HELDOUT_KINDS, "heldout2": HELDOUT2_KINDS,
           "heldout3": HELDOUT3_KINDS, "heldout4": HELDOUT4_KINDS, "heldout5": HELDOUT5_KINDS,
-          "heldout6": HELDOUT6_KINDS, "heldout7": HELDOUT7_KINDS, "heldout8": HELDOUT8_KINDS}
-HELDOUT_GROUPS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+          "heldout6": HELDOUT6_KINDS, "heldout7": HELDOUT7_KINDS, "heldout8": HELDOUT8_KINDS,
+          "heldout9": HELDOUT9_KINDS}
+HELDOUT_GROUPS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
+                  "heldout9")
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -158,6 +162,7 @@ def markdown(rows: list[dict]) -> str:
                            ("heldout3", "block (held-out set 3)"), ("heldout4", "block (held-out set 4)"),
                            ("heldout5", "block (held-out set 5)"), ("heldout6", "block (held-out set 6)"),
                            ("heldout7", "block (held-out set 7)"), ("heldout8", "block (held-out set 8)"),
+                           ("heldout9", "block (held-out set 9)"),
                            ("false_positive", "false positive")):
         for k in (rows[0][section] if rows[0][section] else ()):
             lines.append(f"| {label}: {k} | " + " | ".join(f"{r[section].get(k, float('nan')):.3f}" for r in rows)

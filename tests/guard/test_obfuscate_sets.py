@@ -1,12 +1,13 @@
-"""Held-out sets 7 and 8: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7, 8 and 9: every kind hides the name of every forget person of world seed 0."""
 
 import pytest
 
 from obliviate.data.world import World, WorldConfig
-from obliviate.guard.obfuscate import HELDOUT7_KINDS, HELDOUT8_KINDS, obfuscate
+from obliviate.guard.obfuscate import HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, obfuscate
 
 
-@pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS], ids=["heldout7", "heldout8"])
+@pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS],
+                         ids=["heldout7", "heldout8", "heldout9"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -31,3 +32,11 @@ def test_heldout8_kinds_are_new():
                *ob.HELDOUT5_KINDS, *ob.HELDOUT6_KINDS, *ob.HELDOUT7_KINDS}
     assert not earlier & set(HELDOUT8_KINDS)
     assert len(set(HELDOUT8_KINDS)) == len(HELDOUT8_KINDS)
+
+
+def test_heldout9_kinds_are_new():
+    from obliviate.guard import obfuscate as ob
+    earlier = {*ob.TUNED_KINDS, *ob.HELDOUT_KINDS, *ob.HELDOUT2_KINDS, *ob.HELDOUT3_KINDS, *ob.HELDOUT4_KINDS,
+               *ob.HELDOUT5_KINDS, *ob.HELDOUT6_KINDS, *ob.HELDOUT7_KINDS, *ob.HELDOUT8_KINDS}
+    assert not earlier & set(HELDOUT9_KINDS)
+    assert len(set(HELDOUT9_KINDS)) == len(HELDOUT9_KINDS)
