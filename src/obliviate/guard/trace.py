@@ -41,7 +41,8 @@ Traces 2 and 3 read only capitalised words that do not begin a sentence, where n
 6. **misspelt**: a made-up word a typo away (a letter added, dropped, changed,
    or two neighbours swapped; two typos in a word of 7 or more letters) from a name word of
    4 or more letters, next to a word near the same person's other name; alone only when it
-   is capitalised letter soup one typo from a last name of 5 or more letters ("Frst").
+   is capitalised letter soup one typo from a last name of 5 or more letters ("Frst"). A
+   word with typos at both its first and its last letter is not looked for.
 
 Each trace gives a reading of the text with the name written out (:meth:`TraceIndex.readings`);
 the lexical matcher judges that reading like any decoding, so a full forget name blocks and
@@ -52,6 +53,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from obliviate.guard.normalize import SHORT_WORDS, fold
 from obliviate.guard.opaque import _word_like
@@ -85,6 +87,7 @@ def _groups(text: str) -> list[list[str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def _prose(unit: str) -> bool:
     """A unit that reads as an ordinary word."""
     if not unit.isascii() or not unit.isalpha():
@@ -185,6 +188,7 @@ class TraceIndex:
         for variants in self.by_lengths.values():
             variants[:] = sorted(set(variants))
         self.max_words = max((len(k) for k in self.by_lengths), default=0)
+        self.lengths = {n for k in self.by_lengths for n in k}
         # embedded: name words by first and last letter
         self.by_last: dict[str, list[str]] = defaultdict(list)
         for w in sorted({w for p in self.people for w in p if len(w) >= MIN_EMBEDDED}):
@@ -197,14 +201,16 @@ class TraceIndex:
                     key = (_sound_key(w, vowels), vowels)
                     if len(key[0]) >= MIN_SOUND_KEY and p not in self.by_sound[key]:
                         self.by_sound[key].append(p)
-        self.by_length: dict[int, list[str]] = defaultdict(list)
+        self.by_first_letter: dict[str, set[str]] = defaultdict(set)
+        self.by_last_letter: dict[str, set[str]] = defaultdict(set)
         self.by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for p in self.people:
             for w in p:
                 if len(w) >= 4 and p not in self.by_word[w]:
-                    if w not in self.by_length[len(w)]:
-                        self.by_length[len(w)].append(w)
+                    self.by_first_letter[w[0]].add(w)
+                    self.by_last_letter[w[-1]].add(w)
                     self.by_word[w].append(p)
+        self._near_cache: dict[str, list] = {}
         self.rotations = {w[k:] + w[:k]: w for p in self.people for w in p if len(w) >= 4 for k in range(1, len(w))}
         # permuted: name words and glued full names by their letters
         self.by_letters: dict[str, list[str]] = defaultdict(list)
@@ -222,23 +228,31 @@ class TraceIndex:
     def _windows(self, stream: list[list], prose_check: bool):
         """(variant, units) for each run of groups whose sizes are a variant's word lengths;
         prose tokens at the outer edges of the run are not part of it ("... of [code]?")."""
-        def trim(g: list, front: bool, back: bool) -> tuple:
+        # each group as written, without its leading prose, without its trailing prose, and both
+        trims = []
+        for g in stream:
+            g = tuple(g)
+            if not prose_check:
+                trims.append((g, g, g, g))
+                continue
             i, j = 0, len(g)
-            while front and i < j and prose_check and _prose(g[i]):
+            while i < j and _prose(g[i]):
                 i += 1
-            while back and j > i and prose_check and _prose(g[j - 1]):
+            while j > i and _prose(g[j - 1]):
                 j -= 1
-            return tuple(g[i:j])
-
+            tail = len(g)
+            while tail > 0 and _prose(g[tail - 1]):
+                tail -= 1
+            trims.append((g, g[i:], g[:tail], g[i:j]))
+        lengths = self.lengths
         for j in range(len(stream)):
             for k in range(1, min(self.max_words, len(stream) - j) + 1):
-                g0, gk = stream[j], stream[j + k - 1]
                 if k == 1:
-                    runs = {(trim(g0, f, b),) for f in (False, True) for b in (False, True)}
+                    runs = {(t,) for t in trims[j] if len(t) in lengths}
                 else:
-                    middle = tuple(map(tuple, stream[j + 1:j + k - 1]))
-                    runs = {(trim(g0, f, False), *middle, trim(gk, False, b)) for f in (False, True)
-                            for b in (False, True)}
+                    middle = tuple(trims[n][0] for n in range(j + 1, j + k - 1))
+                    runs = {(a, *middle, b) for a in (trims[j][0], trims[j][1])
+                            for b in (trims[j + k - 1][0], trims[j + k - 1][2])}
                 for run in runs:
                     for variant in self.by_lengths.get(tuple(map(len, run)), ()):
                         yield variant, [u for g in run for u in g]
@@ -345,23 +359,30 @@ class TraceIndex:
                     out.append("".join(c for w in words[start:] for c in w if c.isupper()).lower())
         return [s for s in out if s in self.words]
 
+    def _near(self, low: str) -> list[tuple[tuple[str, ...], int]]:
+        """(person, word index) of the name words a typo or two from ``low``, cached per word."""
+        cache = self._near_cache
+        if low in cache:
+            return cache[low]
+        found = []
+        if self._made_up(low):
+            # a typo keeps the first or the last letter, but for one at each end
+            for w in {*self.by_first_letter.get(low[0], ()), *self.by_last_letter.get(low[-1], ())}:
+                limit = 2 if len(w) >= 7 else 1
+                if abs(len(w) - len(low)) <= limit and _typos(low, w, limit) <= limit:
+                    found += [(p, p.index(w)) for p in self.by_word[w]]
+        if len(cache) > 4096:
+            cache.clear()
+        cache[low] = found
+        return found
+
     def misspelt_names(self, tokens: list[str]) -> dict[str, str]:
         """Made-up words a typo or two away from a name word (trace 6): token -> the name word.
         A word a letter away (one added, dropped, changed, or two neighbours swapped) from a
         name word of 4 or more letters, two away from one of 7 or more, counts next to one
         that is near the same person's other name; alone only when it is letter soup ("Frst")
         and one away from a last name of 5 or more letters."""
-        near: list[list[tuple[tuple[str, ...], int]]] = []
-        for tok in tokens:
-            low = tok.lower()
-            found = []
-            if self._made_up(low):
-                for n in range(len(low) - 2, len(low) + 3):
-                    for w in self.by_length.get(n, ()):
-                        limit = 2 if len(w) >= 7 else 1
-                        if abs(len(w) - len(low)) <= limit and _typos(low, w, limit) <= limit:
-                            found += [(p, p.index(w)) for p in self.by_word[w]]
-            near.append(found)
+        near = [self._near(tok.lower()) for tok in tokens]
         out = {}
         for i, tok in enumerate(tokens):
             for p, j in near[i]:
