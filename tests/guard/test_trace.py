@@ -41,6 +41,7 @@ TRACED = {
     "spoonerism": ("Which prize did Sirel Moames win?", "Mirel Soames"),
     "typos": ("What genre does Tamsim Qiull write?", "Tamsin Quill"),
     "typo, last name": ("Where was the author Frsot born?", "Parrin Frost"),
+    "typo next to the exact first name": ("Where was Alara Ormi born?", "Alara Orme"),
     # 3. a rotation of a name word, in lower case
     "rotation": ("What is the occupation of llqui?", "Tamsin Quill"),
 }

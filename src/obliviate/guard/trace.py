@@ -364,7 +364,7 @@ class TraceIndex:
         cache = self._near_cache
         if low in cache:
             return cache[low]
-        found = []
+        found = [(p, p.index(low)) for p in self.by_word.get(low, ())]  # the name word itself
         if self._made_up(low):
             # a typo keeps the first or the last letter, but for one at each end
             for w in {*self.by_first_letter.get(low[0], ()), *self.by_last_letter.get(low[-1], ())}:
