@@ -6,7 +6,7 @@ import pytest
 
 from obliviate.data.world import qa_prompt
 from obliviate.errors import ObliviateError
-from obliviate.guard import Guard, GuardConfig, GuardedModel
+from obliviate.guard import GuardConfig, GuardedModel
 from obliviate.guard.evaluate import technical_queries
 
 # One prompt per class of the rule (docs/guard.md, "Opaque content"), in forms none of the
@@ -40,12 +40,6 @@ BENIGN = [
     "Как дела? Что нового?",
     "Please email jane.doe@example.com the file /home/jane/report_2026.pdf.",
 ]
-
-
-@pytest.fixture(scope="module")
-def guards(splits):
-    return {policy: Guard.from_items(splits["forget"], splits["retain"], GuardConfig(semantic=False, opaque=policy))
-            for policy in ("block", "allow")}
 
 
 @pytest.mark.parametrize("kind", sorted(OPAQUE))

@@ -49,12 +49,6 @@ TRACED = {
 STRUCK = ("Where was Y~~q~~arr~~z~~ow born?", "Where was Ya<del>x</del>rrow born?", "Where was Yaq\u0336rrow born?")
 
 
-@pytest.fixture(scope="module")
-def guards(splits):
-    return {policy: Guard.from_items(splits["forget"], splits["retain"], GuardConfig(semantic=False, opaque=policy))
-            for policy in ("block", "allow")}
-
-
 @pytest.mark.parametrize("kind", sorted(TRACED))
 def test_a_traced_forget_name_is_blocked_with_either_policy(guards, kind):
     prompt, person = TRACED[kind]

@@ -209,7 +209,6 @@ def _glued(text: str) -> str:
 def unreadable_span(text: str) -> str | None:
     """The first unreadable span of ``text`` (rule 1 of the module docstring), or None."""
     text = strip_invisible(unicodedata.normalize("NFKC", text))
-    tokens = text.split()
     # Which script the text is in, by words (a long run of katakana is one word among the
     # Latin ones); the prompt format's labels (Question:, Answer:) do not count.
     words = re.findall(r"[^\W\d_]+", _SCAFFOLD.sub("", text))
@@ -260,7 +259,7 @@ def unreadable_span(text: str) -> str | None:
         for n in _NUMBER_LIKE.finditer(tok):
             value = n.group(0)
             if value.isalpha() and not (_ROMAN.match(value) or value.lower() in NUMBER_WORDS):
-                numbers, long_numbers, last_number_end = [], 0, None
+                numbers, last_number_end = [], None
                 continue
             start = m.start() + n.start()
             if value.isdigit() and len(value) > 6:
