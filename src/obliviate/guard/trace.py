@@ -10,15 +10,13 @@ retain people) without knowing the encoding. :class:`TraceIndex` looks for six k
    table: units grouped like the name's words (groups set apart by ``/``, ``|``, ``,``,
    ``;``, a double space or a line break, or the characters of a token), the same letter
    always the same unit, different letters different units (when the units are digits, a
-   third of the letters may share them, as on a phone keypad). The units must not read as prose (at most a third
-   of them common words; a token read character by character must hold a digit, a symbol,
-   a non-ASCII character or be letter soup, and no ASCII punctuation). Evidence needed: for a full name, 7 or more
-   letters of which at least one repeats (two when units are shared); for a last name
-   alone, 6 or more letters with two repeats, every letter its own unit (a five-digit number
-   with two equal last digits is not "Quill"). A code may run right to left.
-Traces 2 and 3 read only capitalised words that do not begin a sentence, where names stand
-(the guard knows few English words, and "tomorrow" holds "Morrow").
-
+   third of the letters may share them, as on a phone keypad). The units must not read as
+   prose (at most a third of them common words; a token read character by character must
+   hold a digit, a symbol, a non-ASCII character or be letter soup, and no ASCII
+   punctuation). Evidence needed: for a full name, 7 or more letters of which at least one
+   repeats (two when units are shared); for a last name alone, 6 or more letters with two
+   repeats, every letter its own unit (a five-digit number with two equal last digits is
+   not "Quill"). A code may run right to left.
 2. **embedded**: a made-up word (not a known word or name) that holds a name word of 4 or
    more letters in order, from one of its first three letters to its last letter, and is at
    most twice as long plus two (syllables or filler letters put in: "Pubarrubin" for
@@ -26,23 +24,26 @@ Traces 2 and 3 read only capitalised words that do not begin a sentence, where n
 3. **permuted**: a made-up word (also lower-case letter soup, or a word with a capital
    inside: "wYarro", "eOrm"), or a run of single letters (a grid read across), made of
    exactly the letters of a name word of 5 or more letters or of a full name (anagrams,
-   columns, rail fences, interleaved names, swapped pairs).
+   columns, rail fences, interleaved names, swapped pairs); any word that is a rotation of a
+   name word of 4 or more letters ("olkt").
 4. **initials**: the initials of a run of three or more capitalised words (or of words
-   joined by hyphens) that spell a name word or a full name ("Far Rough Open Soft Tall").
-
+   joined by hyphens) that spell a name word or a full name ("Far Rough Open Soft Tall"),
+   and capitals that stand out by case ("just Put eAch way Rest moRe amazIng ruN").
 5. **sound**: a capitalised made-up word that sounds like a name word (spellings of one
    sound made one, h and w dropped, each run of vowels one vowel sign: "Pahrryn Phrawst",
    "Roosa Yahrow"), or is one without its vowels ("Frst"); a word with vowels counts only
    next to one that sounds like the same person's other name (a lone "First" is not
-   "Frost").
-
-   Two capitalised words whose first sounds swapped back give a name ("Frarrin Post") are
-   read as that name.
-6. **misspelt**: a made-up word a typo away (a letter added, dropped, changed,
-   or two neighbours swapped; two typos in a word of 7 or more letters) from a name word of
-   4 or more letters, next to a word near the same person's other name; alone only when it
+   "Frost"), or alone when the text says to hear it ("sounds like"). Two capitalised words
+   whose first sounds swapped back give a name are read as that name ("Frarrin Post").
+6. **misspelt**: a made-up word a typo away (a letter added, dropped, changed, or two
+   neighbours swapped; two typos in a word of 7 or more letters) from a name word of 4 or
+   more letters, next to the same person's other name or a word near it; alone only when it
    is capitalised letter soup one typo from a last name of 5 or more letters ("Frst"). A
    word with typos at both its first and its last letter is not looked for.
+
+Traces 2, 3 (but rotations and letter soup), 5 and 6 (alone) read only capitalised words
+that do not begin a sentence, where names stand: the guard knows few English words, and
+"tomorrow" holds "Morrow".
 
 Each trace gives a reading of the text with the name written out (:meth:`TraceIndex.readings`);
 the lexical matcher judges that reading like any decoding, so a full forget name blocks and
