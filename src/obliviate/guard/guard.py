@@ -18,7 +18,7 @@ import numpy as np
 
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
-from obliviate.guard.lexical import LexicalHit, LexicalMatcher
+from obliviate.guard.lexical import LexicalHit, LexicalMatcher, entity_names
 from obliviate.guard.opaque import SubjectSlots, opaque_reason
 from obliviate.guard.semantic import DEFAULT_THRESHOLD, SemanticMatcher, load_encoder
 
@@ -100,7 +100,8 @@ class Guard:
                 # answers in a prompt must get the same decision for each of them.
                 vocabulary = {o for i in [*forget, *retain] for o in i.options}
                 semantic = SemanticMatcher(encoder, references, config.threshold, mask_words=vocabulary)
-        return cls(lexical, semantic, config, SubjectSlots.from_items([*forget, *retain]))
+        return cls(lexical, semantic, config, SubjectSlots.from_items([*forget, *retain],
+                                                                       entity_names([*forget, *retain])))
 
     @property
     def mode(self) -> str:

@@ -69,6 +69,41 @@ class _Entity:
         return self.key[-1]
 
 
+_CAPITALISED_RUN = re.compile(r"[A-Z][a-z]+(?:[-'][A-Za-z]+)*(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Za-z]+)*|"
+                              r"al-[A-Z]\w+|de|da|van|von|bin|ibn)){1,3}")
+
+
+def entity_names(items: list[QAItem]) -> dict[str, str]:
+    """Each item entity as the name the guard matches: the entity itself when its items'
+    text names it; for a label that no item names (TOFU files get "<file> author <n>", see
+    :func:`obliviate.data.benchmarks.load_unlearning_file`), the run of capitalised words
+    that at least half of that person's items name ("Hsiao Yun-Hwa" in 20 of 20); else none
+    (the label is not matched: "author 1" is no one's name)."""
+    by_entity: dict[str, list[QAItem]] = defaultdict(list)
+    for item in items:
+        if item.entity:
+            by_entity[item.entity].append(item)
+    out: dict[str, str] = {}
+    for entity, group in by_entity.items():
+        key = name_key(entity)
+        if any(key and _contains(name_key(t), key) for i in group for t in (i.question, i.answer, i.context) if t):
+            out[entity] = entity
+            continue
+        counts: dict[str, int] = defaultdict(int)
+        for i in group:
+            for run in {m.group(0).removesuffix("'s") for t in (i.question, i.answer) for m in
+                        _CAPITALISED_RUN.finditer(t)}:
+                counts[run] += 1
+        best = max(counts, key=lambda r: (counts[r], len(r)), default=None)
+        if best is not None and counts[best] * 2 >= len(group):
+            out[entity] = best
+    return out
+
+
+def _contains(tokens: tuple[str, ...], key: tuple[str, ...]) -> bool:
+    return any(tokens[i:i + len(key)] == key for i in range(len(tokens) - len(key) + 1))
+
+
 def _strip_possessive(token: str, names) -> str | None:
     """``token`` as a name in ``names``, also when written as a possessive ("Ormes")."""
     if token in names:
@@ -132,11 +167,17 @@ class LexicalMatcher:
     def from_items(cls, forget: list[QAItem], retain: list[QAItem] = (),
                    known_names: list[str] | tuple[str, ...] = ()) -> "LexicalMatcher":
         """Build from QA items: entities and answers from ``forget``, known names from ``retain``."""
+        names = entity_names([*forget, *retain])
         answers: dict[str, list[str]] = defaultdict(list)
         for item in forget:
-            if item.entity:
-                answers[item.entity].append(item.answer)
-        known = sorted({i.entity for i in retain if i.entity} | set(known_names))
+            if names.get(item.entity):
+                answers[names[item.entity]].append(item.answer)
+        if not answers and any(i.entity for i in forget):
+            raise ObliviateError(
+                "no forget entity is named in its items' text (labels such as 'forget01 author 1', and no "
+                "capitalised name in at least half of each person's items): the guard matches names, so set "
+                "`entity` to each person's name")
+        known = sorted({names[i.entity] for i in retain if names.get(i.entity)} | set(known_names))
         vocabulary = {o for i in [*forget, *retain] for o in i.options}
         return cls(dict(answers), known, reserved_words=vocabulary)
 

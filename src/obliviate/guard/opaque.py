@@ -408,8 +408,11 @@ class SubjectSlots:
                                             re.IGNORECASE | re.DOTALL))
 
     @classmethod
-    def from_items(cls, items) -> "SubjectSlots":
-        return cls([(q, i.entity) for i in items if i.entity for q in (i.question, *i.paraphrased_questions)])
+    def from_items(cls, items, names: dict[str, str] | None = None) -> "SubjectSlots":
+        """``names``: entity -> the name its questions use (default: the entity itself)."""
+        names = names or {}
+        return cls([(q, names.get(i.entity, i.entity)) for i in items if i.entity
+                    for q in (i.question, *i.paraphrased_questions)])
 
     def slots(self, text: str) -> list[str]:
         text = strip_invisible(unicodedata.normalize("NFKC", text))
