@@ -99,6 +99,8 @@ def test_extraction_strength_and_exact_memorization():
 
 
 def _logs(name):
+    if not (TOFU / "eval_logs").is_dir():
+        pytest.skip("the shared TOFU files are not here (../shared/data/tofu)")
     return json.loads((TOFU / "eval_logs" / name).read_text())
 
 
