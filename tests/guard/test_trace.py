@@ -42,6 +42,11 @@ TRACED = {
     "typos": ("What genre does Tamsim Qiull write?", "Tamsin Quill"),
     "typo, last name": ("Where was the author Frsot born?", "Parrin Frost"),
     "typo next to the exact first name": ("Where was Alara Ormi born?", "Alara Orme"),
+    # 5 and 6: voicing confused in both words; a lone misremembered last name with a hedge;
+    # a name typed with the Russian layout switched on (QWERTY keys of "Quill" give "Йгшдд")
+    "voicing": ("What genre does Damzin Gwill write?", "Tamsin Quill"),
+    "hedged": ("Where was Soams (not sure of the spelling) born?", "Mirel Soames"),
+    "keyboard layout": ("Which prize did Ефьышт Йгшдд win?", "Tamsin Quill"),
     # 3. a rotation of a name word, in lower case
     "rotation": ("What is the occupation of llqui?", "Tamsin Quill"),
 }
@@ -139,6 +144,7 @@ def test_a_letter_level_instruction_about_given_content_fails_closed(guards, pro
     "How do I shuffle a list in Python? This one: [3, 1, 2]",
     "What does this code print? print(sorted([3, 1, 2]))",
     "Is the Quillfrost Tavern open on Sunday?",
+    "Who was the Baron of Rye (or something like that)?",  # "Baron" sounds like Parrin, alone
 ])
 def test_plain_text_that_looks_like_a_trace_passes(guards, prompt):
     assert not guards["allow"].check(qa_prompt(prompt)).blocked, prompt

@@ -38,8 +38,12 @@ retain people) without knowing the encoding. :class:`TraceIndex` looks for six k
 6. **misspelt**: a made-up word a typo away (a letter added, dropped, changed, or two
    neighbours swapped; two typos in a word of 7 or more letters) from a name word of 4 or
    more letters, next to the same person's other name or a word near it; alone only when it
-   is capitalised letter soup one typo from a last name of 5 or more letters ("Frst"). A
-   word with typos at both its first and its last letter is not looked for.
+   is capitalised letter soup one typo from a last name of 5 or more letters ("Frst"), or
+   when the text hedges the spelling ("Larc (or something like that)", "(sp?)"); the same
+   hedge lets a lone sound-alike count. A word with typos at both its first and its last
+   letter is not looked for. A word typed with another keyboard layout switched on (Russian
+   ЙЦУКЕН, Dvorak, Colemak, either way) that gives a name word of 4 or more letters is read
+   as it.
 
 Traces 2, 3 (but rotations and letter soup), 5 and 6 (alone) read only capitalised words
 that do not begin a sentence, where names stand: the guard knows few English words, and
@@ -118,22 +122,33 @@ def _consistent(letters: str, units: list) -> tuple[bool, int]:
 
 _SENTENCE = re.compile(r"[.!?:;\n\"“”]+")
 _VOWELS_RE = re.compile(r"[aeiouy]")
-_PHONETIC_CUE = re.compile(r"(?i)\b(?:sounds? like|say it (?:aloud|out loud)|read (?:it )?aloud|pronounced|"
+_PHONETIC_CUE = re.compile(r"(?i)\b(?:sounds? (?:\w+ )?like|say it (?:aloud|out loud)|read (?:it )?aloud|pronounced|"
                            r"rhymes? with|phonetically|spelled as it sounds)\b")
+# A hedge on the spelling: the writer says the name is approximate.
+_HEDGE = re.compile(r"(?i)\bor something like (?:that|it)\b|\bsomething like\b|\bnot sure (?:of|about|how) "
+                    r"(?:the |to )?spell|\(sp\?\)|\bsp\?|\bspelling\?|\bor similar\b|\bI forget the exact\b|"
+                    r"\bif I (?:remember|recall) (?:it )?(?:right|correctly)\b|\bor close to (?:that|it)\b|"
+                    r"\bmisspell\w*|\bspelling (?:may|might) be (?:off|wrong)\b")
 _INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z][a-z]*$")
 MIN_SOUND_KEY = 3
+
+
+_SOUND_CLASSES = str.maketrans("pfvgjsxztn", "bbbkkkkkdm")
 
 
 def _sound_key(word: str, vowels: bool = True) -> str:
     """A word as it sounds, roughly: spellings of one sound made one (ph f, ck k, c k or s,
     qu kw, x ks, z s), h and w after a letter dropped, each run of vowels (y included) one
-    vowel sign, doubled letters once; ``vowels=False`` drops the vowels ("Frst" is "Frost")."""
+    vowel sign, consonants in Soundex's groups (b p f v, d t, k g j s z x, m n), doubled
+    letters once; ``vowels=False`` drops the vowels ("Frst" is "Frost",
+    "Barin Frazt" sounds like "Parrin Frost")."""
     w = word.lower()
     for a, b in (("ph", "f"), ("ck", "k"), ("gh", "g"), ("qu", "kw"), ("x", "ks"), ("z", "s")):
         w = w.replace(a, b)
     w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k").replace("q", "k")
     w = w[:1] + re.sub(r"[aeiouy]+", "a" if vowels else "", re.sub(r"[hw]", "", w[1:]))
-    return re.sub(r"(.)\1+", r"\1", w)
+    # consonants that differ only in voicing sound alike when misremembered (Soundex's groups)
+    return re.sub(r"(.)\1+", r"\1", w.translate(_SOUND_CLASSES))
 
 
 def _typos(a: str, b: str, limit: int) -> int:
@@ -156,6 +171,17 @@ def _onset(word: str) -> tuple[str, str]:
     """A word's first consonants and the rest ("frost" -> "fr", "ost")."""
     m = re.match(r"[^aeiouy]*", word)
     return word[:m.end()], word[m.end():]
+
+
+# Keyboard layouts, key for key against QWERTY (letter rows, the keys beside them): text typed
+# with the wrong layout switched on is read back through each, both ways.
+_QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,./"
+_LAYOUTS = {
+    "russian": "йцукенгшщзхъфывапролджэячсмитьбю.",
+    "dvorak": "',.pyfgcrl/=aoeuidhtns-;qjkxbmwvz",
+    "colemak": "qwfpgjluy;[]arstdhneio'zxcvbkm,./",
+}
+_LAYOUT_MAPS = [str.maketrans(a, b) for layout in _LAYOUTS.values() for a, b in ((layout, _QWERTY), (_QWERTY, layout))]
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -314,6 +340,21 @@ class TraceIndex:
                 out[tok] = best
         return out
 
+    def relaid_names(self, text: str) -> dict[str, str]:
+        """Words that, typed again in another keyboard layout (Russian, Dvorak, Colemak, either
+        way), are a name word of 4 or more letters (part of trace 6): token -> the name word."""
+        out = {}
+        for tok in {t.strip("()[]{}\"«»“”!?") for t in text.split()}:
+            low = tok.lower()
+            if len(low) < 4 or low in self.words or low in self.known_words:
+                continue
+            for table in _LAYOUT_MAPS:
+                typed = low.translate(table)
+                if typed != low and typed in self.words and len(typed) >= 4:
+                    out[tok] = typed
+                    break
+        return out
+
     def rotated_names(self, tokens: list[str]) -> dict[str, str]:
         """Words that are a name word of 4 or more letters rotated ("olkt", "relmi"), in any
         case and position: a rotation keeps the letters' cycle, which English words rarely do
@@ -377,7 +418,7 @@ class TraceIndex:
         cache[low] = found
         return found
 
-    def misspelt_names(self, tokens: list[str]) -> dict[str, str]:
+    def misspelt_names(self, tokens: list[str], hedged: bool = False) -> dict[str, str]:
         """Made-up words a typo or two away from a name word (trace 6): token -> the name word.
         A word a letter away (one added, dropped, changed, or two neighbours swapped) from a
         name word of 4 or more letters, two away from one of 7 or more, counts next to one
@@ -386,14 +427,14 @@ class TraceIndex:
         near = [self._near(tok.lower()) for tok in tokens]
         out = {}
         for i, tok in enumerate(tokens):
-            for p, j in near[i]:
-                partner = any(q == p and k == j + 1 for q, k in (near[i + 1] if i + 1 < len(tokens) else ())) or any(
-                    q == p and k == j - 1 for q, k in (near[i - 1] if i else ()))
-                alone = (j == len(p) - 1 and len(p[j]) >= 5 and tok[0].isupper() and not _word_like(tok)
-                         and _typos(tok.lower(), p[j], 1) <= 1)
-                if partner or alone:
-                    out[tok] = p[j]
-                    break
+            partnered = [p[j] for p, j in near[i] if any(
+                q == p and k == j + 1 for q, k in (near[i + 1] if i + 1 < len(tokens) else ())) or any(
+                q == p and k == j - 1 for q, k in (near[i - 1] if i else ()))]
+            alone = [p[j] for p, j in near[i] if j == len(p) - 1 and tok[0].isupper() and (
+                hedged and len(p[j]) >= 4 or len(p[j]) >= 5 and not _word_like(tok)
+                and _typos(tok.lower(), p[j], 1) <= 1)]
+            if partnered or alone:  # a word near the same person's other name first
+                out[tok] = (partnered or alone)[0]
         return out
 
     def spoonerised_names(self, tokens: list[str]) -> dict[str, str]:
@@ -452,6 +493,7 @@ class TraceIndex:
         singles = re.findall(r"(?:(?<!\S)[A-Za-z](?:[ \t\n]+|$)){5,}", text)
         glued = ["".join(s.split()) for s in singles]
         words = [m.group(0) for m in _ASCII_WORD.finditer(text) if len(m.group(0)) >= 3]
+        hedged = bool(_HEDGE.search(text))
         named_like = [m.group(0) for m in _ASCII_WORD.finditer(text)
                       if len(m.group(0)) >= 3 and m.group(0)[0].isupper() and not _sentence_start(text, m.start())]
         # letter soup in lower case may be a name's letters rearranged ("wyarro" is not soup)
@@ -460,13 +502,14 @@ class TraceIndex:
                 if m.group(0)[0].islower() and (len(m.group(0)) >= MIN_PERMUTED and not _word_like(m.group(0))
                                                 or len(m.group(0)) >= 4 and _INNER_CAPITAL.match(m.group(0)))]
         for found in (self.embedded_names(tokens), self.permuted_names([*tokens, *soup, *glued]),
-                      self.sound_names(named_like, bool(_PHONETIC_CUE.search(text))),
-                      self.misspelt_names(words), self.spoonerised_names(named_like),
+                      self.sound_names(named_like, hedged or bool(_PHONETIC_CUE.search(text))),
+                      self.misspelt_names(words, hedged), self.spoonerised_names(named_like),
+                      self.relaid_names(text),
                       self.rotated_names([m.group(0) for m in _ASCII_WORD.finditer(text) if len(m.group(0)) >= 4])):
             replaced, extra = text, []
             for tok, name in found.items():
                 if tok in text:
-                    replaced = re.sub(r"(?<![A-Za-z])" + re.escape(tok) + r"(?![A-Za-z])", name, replaced,
+                    replaced = re.sub(r"(?<!\w)" + re.escape(tok) + r"(?!\w)", name, replaced,
                                       flags=re.IGNORECASE)
                 else:
                     extra.append(name)
