@@ -140,15 +140,15 @@ def _sound_key(word: str, vowels: bool = True) -> str:
     """A word as it sounds, roughly: spellings of one sound made one (ph f, ck k, c k or s,
     qu kw, x ks, z s), h and w after a letter dropped, each run of vowels (y included) one
     vowel sign, consonants in Soundex's groups (b p f v, d t, k g j s z x, m n), doubled
-    letters once; ``vowels=False`` drops the vowels ("Frst" is "Frost",
-    "Barin Frazt" sounds like "Parrin Frost")."""
+    letters once ("Barin Frazt" sounds like "Parrin Frost"); ``vowels=False`` drops the vowels
+    and keeps the consonants as written ("Frst" is "Frost")."""
     w = word.lower()
     for a, b in (("ph", "f"), ("ck", "k"), ("gh", "g"), ("qu", "kw"), ("x", "ks"), ("z", "s")):
         w = w.replace(a, b)
     w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k").replace("q", "k")
     w = w[:1] + re.sub(r"[aeiouy]+", "a" if vowels else "", re.sub(r"[hw]", "", w[1:]))
     # consonants that differ only in voicing sound alike when misremembered (Soundex's groups)
-    return re.sub(r"(.)\1+", r"\1", w.translate(_SOUND_CLASSES))
+    return re.sub(r"(.)\1+", r"\1", w.translate(_SOUND_CLASSES) if vowels else w)
 
 
 def _typos(a: str, b: str, limit: int) -> int:
