@@ -90,7 +90,8 @@ class Guard:
         (people who must stay answerable). The semantic references are each forget item's
         fact sentence (``context``, else ``paraphrased_answer``) and its question."""
         config = config or GuardConfig()
-        lexical = LexicalMatcher.from_items(list(forget), list(retain), known_names)
+        names = entity_names([*forget, *retain])
+        lexical = LexicalMatcher.from_items(list(forget), list(retain), known_names, names)
         semantic = None
         if config.semantic:
             encoder = encoder or load_encoder()
@@ -100,8 +101,7 @@ class Guard:
                 # answers in a prompt must get the same decision for each of them.
                 vocabulary = {o for i in [*forget, *retain] for o in i.options}
                 semantic = SemanticMatcher(encoder, references, config.threshold, mask_words=vocabulary)
-        return cls(lexical, semantic, config, SubjectSlots.from_items([*forget, *retain],
-                                                                       entity_names([*forget, *retain])))
+        return cls(lexical, semantic, config, SubjectSlots.from_items([*forget, *retain], names))
 
     @property
     def mode(self) -> str:

@@ -165,9 +165,11 @@ class LexicalMatcher:
 
     @classmethod
     def from_items(cls, forget: list[QAItem], retain: list[QAItem] = (),
-                   known_names: list[str] | tuple[str, ...] = ()) -> "LexicalMatcher":
-        """Build from QA items: entities and answers from ``forget``, known names from ``retain``."""
-        names = entity_names([*forget, *retain])
+                   known_names: list[str] | tuple[str, ...] = (),
+                   names: dict[str, str] | None = None) -> "LexicalMatcher":
+        """Build from QA items: entities and answers from ``forget``, known names from ``retain``.
+        ``names``: :func:`entity_names` of the items, when the caller has it already."""
+        names = entity_names([*forget, *retain]) if names is None else names
         answers: dict[str, list[str]] = defaultdict(list)
         for item in forget:
             if names.get(item.entity):

@@ -185,9 +185,13 @@ _LAYOUT_MAPS = [str.maketrans(a, b) for layout in _LAYOUTS.values() for a, b in 
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start]
-    head = before.rstrip()
-    return not head or head[-1] in ".!?:;\"'(" or "\n" in before[len(head):]
+    """Whether the word at ``start`` begins the text, a line or a sentence."""
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        if text[i] == "\n":
+            return True
+        i -= 1
+    return i < 0 or text[i] in ".!?:;\"'("
 
 
 def _subsequence(word: str, token: str) -> bool:
@@ -196,7 +200,7 @@ def _subsequence(word: str, token: str) -> bool:
 
 
 class TraceIndex:
-    """The names the guard knows, indexed for the four traces of the module docstring."""
+    """The names the guard knows, indexed for the six traces of the module docstring."""
 
     def __init__(self, people: list[tuple[str, ...]], known_words: frozenset[str] | set[str] = frozenset()):
         """``people``: each known person's name as its words (lower-case ASCII letters);
@@ -216,10 +220,6 @@ class TraceIndex:
             variants[:] = sorted(set(variants))
         self.max_words = max((len(k) for k in self.by_lengths), default=0)
         self.lengths = {n for k in self.by_lengths for n in k}
-        # embedded: name words by first and last letter
-        self.by_last: dict[str, list[str]] = defaultdict(list)
-        for w in sorted({w for p in self.people for w in p if len(w) >= MIN_EMBEDDED}):
-            self.by_last[w[-1]].append(w)
         # sound: people by the sound keys of their name words
         self.by_sound: dict[tuple[str, bool], list[tuple[str, ...]]] = defaultdict(list)
         for p in self.people:
@@ -228,15 +228,18 @@ class TraceIndex:
                     key = (_sound_key(w, vowels), vowels)
                     if len(key[0]) >= MIN_SOUND_KEY and p not in self.by_sound[key]:
                         self.by_sound[key].append(p)
-        self.by_first_letter: dict[str, set[str]] = defaultdict(set)
-        self.by_last_letter: dict[str, set[str]] = defaultdict(set)
+        # embedded and typos: name words of 4 or more letters by first and by last letter, in
+        # order (ties are broken the same way in every run), and the people each belongs to
         self.by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for p in self.people:
             for w in p:
-                if len(w) >= 4 and p not in self.by_word[w]:
-                    self.by_first_letter[w[0]].add(w)
-                    self.by_last_letter[w[-1]].add(w)
+                if len(w) >= MIN_EMBEDDED and p not in self.by_word[w]:
                     self.by_word[w].append(p)
+        self.by_first_letter: dict[str, list[str]] = defaultdict(list)
+        self.by_last_letter: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(self.by_word):
+            self.by_first_letter[w[0]].append(w)
+            self.by_last_letter[w[-1]].append(w)
         self._near_cache: dict[str, list] = {}
         self.rotations = {w[k:] + w[:k]: w for p in self.people for w in p if len(w) >= 4 for k in range(1, len(w))}
         # permuted: name words and glued full names by their letters
@@ -247,7 +250,7 @@ class TraceIndex:
                 if name not in self.by_letters["".join(sorted(w))]:
                     self.by_letters["".join(sorted(w))].append(name)
 
-    # ---- the four traces -------------------------------------------------------------
+    # ---- the traces -------------------------------------------------------------------
     def _made_up(self, word: str) -> bool:
         low = word.lower()
         return low not in self.words and low not in self.known_words
@@ -332,7 +335,7 @@ class TraceIndex:
             if len(low) <= MIN_EMBEDDED or not self._made_up(low):
                 continue
             best = ""
-            for w in self.by_last.get(low[-1], ()):
+            for w in self.by_last_letter.get(low[-1], ()):
                 if len(w) < len(low) <= 2 * len(w) + 2 and len(w) > len(best) and w[0] in low[:3] \
                         and _subsequence(w, low[low.index(w[0]):]):
                     best = w
@@ -344,7 +347,7 @@ class TraceIndex:
         """Words that, typed again in another keyboard layout (Russian, Dvorak, Colemak, either
         way), are a name word of 4 or more letters (part of trace 6): token -> the name word."""
         out = {}
-        for tok in {t.strip("()[]{}\"«»“”!?") for t in text.split()}:
+        for tok in dict.fromkeys(t.strip("()[]{}\"«»“”!?") for t in text.split()):
             low = tok.lower()
             if len(low) < 4 or low in self.words or low in self.known_words:
                 continue
@@ -409,7 +412,7 @@ class TraceIndex:
         found = [(p, p.index(low)) for p in self.by_word.get(low, ())]  # the name word itself
         if self._made_up(low):
             # a typo keeps the first or the last letter, but for one at each end
-            for w in {*self.by_first_letter.get(low[0], ()), *self.by_last_letter.get(low[-1], ())}:
+            for w in sorted({*self.by_first_letter.get(low[0], ()), *self.by_last_letter.get(low[-1], ())}):
                 limit = 2 if len(w) >= 7 else 1
                 if abs(len(w) - len(low)) <= limit and _typos(low, w, limit) <= limit:
                     found += [(p, p.index(w)) for p in self.by_word[w]]
@@ -421,9 +424,10 @@ class TraceIndex:
     def misspelt_names(self, tokens: list[str], hedged: bool = False) -> dict[str, str]:
         """Made-up words a typo or two away from a name word (trace 6): token -> the name word.
         A word a letter away (one added, dropped, changed, or two neighbours swapped) from a
-        name word of 4 or more letters, two away from one of 7 or more, counts next to one
-        that is near the same person's other name; alone only when it is letter soup ("Frst")
-        and one away from a last name of 5 or more letters."""
+        name word of 4 or more letters, two away from one of 7 or more, counts next to the same
+        person's other name or a word near it; alone (a capitalised word, a last name) when the
+        text hedges the spelling (``hedged``), or when it is letter soup ("Frst") one away from
+        a last name of 5 or more letters."""
         near = [self._near(tok.lower()) for tok in tokens]
         out = {}
         for i, tok in enumerate(tokens):
@@ -479,33 +483,34 @@ class TraceIndex:
 
     def readings(self, text: str) -> tuple[list[str], list[str]]:
         """Readings of ``text`` with each traced name written out: those with the traced words
-        replaced in place (embedded, permuted), and those with the names added after the text
-        (codes, initials). Both empty when nothing is traced."""
+        replaced in place (embedded, rearranged, rotated, sound-alike, misspelt, spoonerised,
+        typed in another layout), and those with the names added after the text (codes,
+        initials, rearranged runs of single letters). Both empty when nothing is traced."""
         in_place, added = [], []
         names = self.code_names(text)
         if names:
             added.append(f"{text}\n" + " / ".join(names))
+        matches = list(_ASCII_WORD.finditer(text))
+        words = [m.group(0) for m in matches if len(m.group(0)) >= 3]
         # made-up words stand where names do: capitalised, not the first word of a sentence
         # (an English word the guard does not know, "tomorrow", is not a name's trace)
-        tokens = [m.group(0) for m in _ASCII_WORD.finditer(text)
-                  if len(m.group(0)) >= MIN_PERMUTED and m.group(0)[0].isupper() and not _sentence_start(text, m.start())]
+        named_like = [m.group(0) for m in matches
+                      if len(m.group(0)) >= 3 and m.group(0)[0].isupper() and not _sentence_start(text, m.start())]
+        tokens = [w for w in named_like if len(w) >= MIN_PERMUTED]
         # a run of single letters (spaced out, or a grid read across) is one word here
         singles = re.findall(r"(?:(?<!\S)[A-Za-z](?:[ \t\n]+|$)){5,}", text)
         glued = ["".join(s.split()) for s in singles]
-        words = [m.group(0) for m in _ASCII_WORD.finditer(text) if len(m.group(0)) >= 3]
         hedged = bool(_HEDGE.search(text))
-        named_like = [m.group(0) for m in _ASCII_WORD.finditer(text)
-                      if len(m.group(0)) >= 3 and m.group(0)[0].isupper() and not _sentence_start(text, m.start())]
         # letter soup in lower case may be a name's letters rearranged ("wyarro" is not soup)
         # and so may a word with a capital inside ("wYarro", "eOrm": the name's capital moved)
-        soup = [m.group(0) for m in _ASCII_WORD.finditer(text)
-                if m.group(0)[0].islower() and (len(m.group(0)) >= MIN_PERMUTED and not _word_like(m.group(0))
-                                                or len(m.group(0)) >= 4 and _INNER_CAPITAL.match(m.group(0)))]
+        soup = [w for w in words
+                if w[0].islower() and (len(w) >= MIN_PERMUTED and not _word_like(w)
+                                       or len(w) >= 4 and _INNER_CAPITAL.match(w))]
         for found in (self.embedded_names(tokens), self.permuted_names([*tokens, *soup, *glued]),
                       self.sound_names(named_like, hedged or bool(_PHONETIC_CUE.search(text))),
                       self.misspelt_names(words, hedged), self.spoonerised_names(named_like),
                       self.relaid_names(text),
-                      self.rotated_names([m.group(0) for m in _ASCII_WORD.finditer(text) if len(m.group(0)) >= 4])):
+                      self.rotated_names([w for w in words if len(w) >= 4])):
             replaced, extra = text, []
             for tok, name in found.items():
                 if tok in text:
