@@ -17,7 +17,8 @@ commands.add_typer(guard_app, name="guard")
 
 
 OPAQUE_HELP = ("Prompts the guard cannot read (codes, letter soup, foreign-script names, transformations it "
-               "could not check): 'block' (fail closed) or 'allow' (see docs/guard.md).")
+               "could not check, one of its own questions about a subject that does not read as a name): "
+               "'block' (fail closed) or 'allow' (see docs/guard.md).")
 
 
 def _config(threshold: float, semantic: bool, refusal: str | None = None, opaque: str = "block"):
