@@ -33,6 +33,8 @@ def test_each_derived_person_gets_the_name_their_items_use(tofu):
     assert names["forget10_first300 author 1"] == "Hsiao Yun-Hwa"
     assert names["forget10_first300 author 3"] == "Elvin Mammadov"
     assert len(set(names.values())) == len({i.entity for i in forget})  # one name per person
+    retain_names = entity_names(tofu[1])
+    assert retain_names["retain_sample300 author 6"] == "Aurelio Beltrán"  # accented letters kept
 
 
 def test_the_lexical_guard_on_tofu_blocks_forget_questions_and_passes_retain_ones(tofu):

@@ -69,8 +69,10 @@ class _Entity:
         return self.key[-1]
 
 
-_CAPITALISED_RUN = re.compile(r"[A-Z][a-z]+(?:[-'][A-Za-z]+)*(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Za-z]+)*|"
-                              r"al-[A-Z]\w+|de|da|van|von|bin|ibn)){1,3}")
+# Capitalised words in Latin letters, accented ones included ("Aurelio Beltrán").
+_UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿĀ-ſ"
+_NAME_WORD = f"[{_UP}][{_LOW}]+(?:[-'][{_UP}{_LOW}]+)*"
+_CAPITALISED_RUN = re.compile(_NAME_WORD + r"(?:\s+(?:" + _NAME_WORD + rf"|al-[{_UP}]\w+|de|da|van|von|bin|ibn)){{1,3}}")
 
 
 def entity_names(items: list[QAItem]) -> dict[str, str]:
