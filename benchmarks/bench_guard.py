@@ -9,8 +9,8 @@ split, with
   forget person, by initial + last, across turns, benign technical prompts (two halves),
   holdout (no goal);
 - ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4`` / ``heldout5`` / ``heldout6`` /
-  ``heldout7`` / ``heldout8`` / ``heldout9`` / ``heldout10``: block rate per obfuscation kind of
-  :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and ten held-out
+  ``heldout7`` / ``heldout8`` / ``heldout9`` / ``heldout10`` / ``heldout11``: block rate per obfuscation kind
+  of :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and eleven held-out
   sets (see docs/guard.md for which of them the guard was later changed for);
 - ``obfuscated_false_positive``: per group and kind, the rate at which retain people who share
   a first or last name with a forget person are blocked when their full name is obfuscated by
@@ -21,7 +21,8 @@ and one ``guard_latency`` line (lexical, semantic and combined check of one prom
 check also of one prompt of each obfuscation kind, where the decoders do their work).
 
     python benchmarks/bench_guard.py [--seeds 0 1] [--no-semantic] [--no-per-kind] [--markdown]
-        [--groups main tuned heldout heldout2 heldout3 heldout4 heldout5 heldout6 heldout7 heldout8 heldout9 heldout10]
+        [--groups main tuned heldout heldout2 heldout3 heldout4 heldout5 heldout6 heldout7 heldout8 heldout9 heldout10
+        heldout11]
         [--opaque block|allow]
 """
 
@@ -39,15 +40,16 @@ from obliviate.guard import Guard, GuardConfig
 from obliviate.guard.evaluate import (GOAL_BLOCK_RATE, GOAL_FALSE_POSITIVE_RATE, GOAL_FP_KINDS, evaluate_guard,
                                       guard_queries, obfuscation_fp_queries, obfuscation_queries)
 from obliviate.guard.obfuscate import (HELDOUT2_KINDS, HELDOUT3_KINDS, HELDOUT4_KINDS, HELDOUT5_KINDS, HELDOUT6_KINDS,
-                                       HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT_KINDS,
-                                       TUNED_KINDS)
+                                       HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
+                                       HELDOUT_KINDS, TUNED_KINDS)
 
 GROUPS = {"tuned": TUNED_KINDS, "heldout": HELDOUT_KINDS, "heldout2": HELDOUT2_KINDS,
           "heldout3": HELDOUT3_KINDS, "heldout4": HELDOUT4_KINDS, "heldout5": HELDOUT5_KINDS,
           "heldout6": HELDOUT6_KINDS, "heldout7": HELDOUT7_KINDS, "heldout8": HELDOUT8_KINDS,
-          "heldout9": HELDOUT9_KINDS, "heldout10": HELDOUT10_KINDS}
+          "heldout9": HELDOUT9_KINDS, "heldout10": HELDOUT10_KINDS,
+          "heldout11": HELDOUT11_KINDS}
 HELDOUT_GROUPS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
-                  "heldout9", "heldout10")
+                  "heldout9", "heldout10", "heldout11")
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -164,6 +166,7 @@ def markdown(rows: list[dict]) -> str:
                            ("heldout5", "block (held-out set 5)"), ("heldout6", "block (held-out set 6)"),
                            ("heldout7", "block (held-out set 7)"), ("heldout8", "block (held-out set 8)"),
                            ("heldout9", "block (held-out set 9)"), ("heldout10", "block (held-out set 10)"),
+                           ("heldout11", "block (held-out set 11)"),
                            ("false_positive", "false positive")):
         for k in (rows[0][section] if rows[0][section] else ()):
             lines.append(f"| {label}: {k} | " + " | ".join(f"{r[section].get(k, float('nan')):.3f}" for r in rows)

@@ -1,13 +1,14 @@
-"""Held-out sets 7, 8, 9 and 10: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 11: every kind hides the name of every forget person of world seed 0."""
 
 import pytest
 
 from obliviate.data.world import World, WorldConfig
-from obliviate.guard.obfuscate import HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, obfuscate
+from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
+                                       obfuscate)
 
 
-@pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS],
-                         ids=["heldout7", "heldout8", "heldout9", "heldout10"])
+@pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS],
+                         ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -61,3 +62,65 @@ def test_heldout10_kinds_hide_every_forget_name_of_world_seed_1():
             for question, shown in ((item.question, name), (item.question.replace(name, last), last)):
                 out = obfuscate(question, shown, kind, 0)
                 assert out != question and shown.lower() not in out.lower(), (kind, shown, out)
+
+
+def test_heldout11_kinds_are_new():
+    from obliviate.guard import obfuscate as ob
+    earlier = {*ob.TUNED_KINDS, *ob.HELDOUT_KINDS, *ob.HELDOUT2_KINDS, *ob.HELDOUT3_KINDS, *ob.HELDOUT4_KINDS,
+               *ob.HELDOUT5_KINDS, *ob.HELDOUT6_KINDS, *ob.HELDOUT7_KINDS, *ob.HELDOUT8_KINDS, *ob.HELDOUT9_KINDS,
+               *ob.HELDOUT10_KINDS}
+    assert not earlier & set(HELDOUT11_KINDS)
+    assert len(set(HELDOUT11_KINDS)) == len(HELDOUT11_KINDS)
+
+
+def test_heldout11_kinds_hide_every_forget_name_of_world_seed_1():
+    forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
+    people = {}
+    for item in forget:
+        people.setdefault(item.entity, item)
+    for kind in HELDOUT11_KINDS:
+        for name, item in people.items():
+            last = name.split()[-1]
+            for question, shown in ((item.question, name), (item.question.replace(name, last), last)):
+                for seed in (0, 1):
+                    out = obfuscate(question, shown, kind, seed)
+                    assert out != question and shown.lower() not in out.lower(), (kind, shown, out)
+                    assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
+
+
+def test_heldout11_codes_decode_back_to_the_name():
+    """Some of set 11's codes run mechanically: a Brainfuck program, packed integers, EBCDIC, UTF-7."""
+    import re
+
+    def brainfuck(prog: str) -> str:
+        tape, p, i, out, stack, jump = [0] * 4, 0, 0, "", [], {}
+        for k, c in enumerate(prog):
+            if c == "[":
+                stack.append(k)
+            elif c == "]":
+                j = stack.pop()
+                jump[j], jump[k] = k, j
+        while i < len(prog):
+            c = prog[i]
+            p += (c == ">") - (c == "<")
+            tape[p] += (c == "+") - (c == "-")
+            out += chr(tape[p]) if c == "." else ""
+            if (c == "[" and not tape[p]) or (c == "]" and tape[p]):
+                i = jump[i]
+            i += 1
+        return out
+
+    for name in ("Alara Orme", "Keel", "Tamsin Quill"):
+        question = f"Where was {name} born?"
+        for seed in range(4):
+            prog = obfuscate(question, name, "brainfuck_program", seed)
+            assert brainfuck("".join(c for c in prog if c in "+-<>[].")) == name
+            packed = obfuscate(question, name, "packed_ints", seed)
+            words = re.findall(r"0x([0-9a-f]+)", packed)
+            data = b"".join(int(w, 16).to_bytes(len(w) // 2, "little") for w in words)
+            assert data.rstrip(b"\0").decode() == name
+            utf7 = obfuscate(question, name, "utf7_name", seed)
+            assert " ".join(r.encode().decode("utf-7") for r in re.findall(r"\+[A-Za-z0-9+/]+-", utf7)) == name
+            ebcdic = obfuscate(question, name, "ebcdic_bytes", seed)
+            code = max(re.findall(r"(?:(?:0x)?[0-9A-F]{2}[ ,]*){2,}", ebcdic), key=len)
+            assert bytes.fromhex(re.sub(r"0x|[ ,]", "", code)).decode("cp037") == name
