@@ -18,8 +18,10 @@ sharing a last name, by initial + last name, when the initial rules every forget
 out), ``retain_multi_turn`` (a retain person's first and last name in separate turns, or
 named in full and then by last name), ``technical_a`` / ``technical_b`` (benign prompts with
 code, URLs, numbers, dates, digests, e-mail addresses and non-Latin-script questions, which
-the opaque-content rule must pass; see :func:`technical_queries`) and ``holdout`` (people
-the guard has never heard of).
+the opaque-content rule must pass; see :func:`technical_queries`), ``unknown_people`` (real
+writers of many languages asked about in the forget questions' forms: names the guard does
+not know must pass, however near a forget name they sound) and ``holdout`` (people of the
+world the guard has never heard of).
 
 :func:`obfuscation_queries` gives one query kind per obfuscation (tuned and held out),
 which ``benchmarks/bench_guard.py`` reports.
@@ -44,7 +46,7 @@ from obliviate.files import atomic_write_text
 FORGET_KINDS = ("direct", "paraphrased", "in_context", "compositional", "obfuscated", "encoded",
                 "initial_last", "multi_turn")
 OTHER_KINDS = ("retain", "neighbor", "retain_shared_last", "retain_shared_first", "retain_initial_last",
-               "retain_multi_turn", "technical_a", "technical_b", "holdout")
+               "retain_multi_turn", "technical_a", "technical_b", "unknown_people", "holdout")
 # False-positive kinds with a goal (holdout people are unknown to the guard: reported only).
 GOAL_FP_KINDS = tuple(k for k in OTHER_KINDS if k != "holdout")
 GOAL_BLOCK_RATE = 0.99
@@ -52,6 +54,48 @@ GOAL_FALSE_POSITIVE_RATE = 0.02
 SWEEP_THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.40, 0.96, 0.05))
 RESULT_FILE = "guard.json"
 TURN = "\n"  # how the server joins a chat's messages for the guard
+
+
+# Writers of many languages, in the guard's question forms: people it has never heard of whose
+# names read as names (``unknown_people``; none shares a word with the embedded world's names).
+UNKNOWN_PEOPLE = tuple(n.strip() for n in (
+    "Margaret Atwood, Chinua Achebe, Haruki Murakami, Gabriel Garcia, Isabel Allende, Orhan Pamuk, "
+    "Wislawa Szymborska, Czeslaw Milosz, Olga Tokarczuk, Imre Kertesz, Sandor Marai, Magda Szabo, "
+    "Tove Jansson, Aleksis Kivi, Mika Waltari, Sofi Oksanen, Halldor Laxness, Selma Lagerlof, "
+    "Astrid Lindgren, Knut Hamsun, Henrik Ibsen, Karen Blixen, Hans Andersen, Gunter Grass, "
+    "Herta Muller, Thomas Mann, Hermann Hesse, Franz Kafka, Milan Kundera, Vaclav Havel, Bohumil Hrabal, "
+    "Danilo Kis, Mircea Eliade, Ismail Kadare, Nikos Kazantzakis, Yasar Kemal, Elif Shafak, "
+    "Naguib Mahfouz, Amos Oz, Etgar Keret, Salman Rushdie, Arundhati Roy, Vikram Seth, "
+    "Rabindranath Tagore, Jhumpa Lahiri, Wole Soyinka, Ngugi Thiongo, Nadine Gordimer, Ben Okri, "
+    "Chimamanda Adichie, Yaa Gyasi, Mo Yan, Lu Xun, Yu Hua, Eileen Chang, Gao Xingjian, Kenzaburo Oe, "
+    "Yukio Mishima, Banana Yoshimoto, Han Kang, Hwang Sokyong, Nguyen Du, Bao Ninh, Jose Rizal, "
+    "Pablo Neruda, Jorge Borges, Julio Cortazar, Mario Vargas, Octavio Paz, Carlos Fuentes, "
+    "Clarice Lispector, Jorge Amado, Paulo Coelho, Fernando Pessoa, Jose Saramago, Miguel Cervantes, "
+    "Federico Lorca, Javier Marias, Carmen Laforet, Umberto Eco, Italo Calvino, Elena Ferrante, "
+    "Primo Levi, Natalia Ginzburg, Alberto Moravia, Victor Hugo, Albert Camus, Simone Beauvoir, "
+    "Marguerite Duras, Annie Ernaux, Patrick Modiano, Emile Zola, Gustave Flaubert, Honore Balzac, "
+    "Leo Tolstoy, Fyodor Dostoevsky, Anton Chekhov, Nikolai Gogol, Ivan Turgenev, Anna Akhmatova, "
+    "Boris Pasternak, Vladimir Nabokov, Mikhail Bulgakov, Taras Shevchenko, Lesya Ukrainka, Jane Austen, "
+    "Virginia Woolf, George Eliot, Charles Dickens, Doris Lessing, Zadie Smith, Kazuo Ishiguro, "
+    "Hilary Mantel, Ian McEwan, Toni Morrison, James Baldwin, Ursula Leguin, Octavia Butler, "
+    "Cormac McCarthy, Louise Erdrich, Alice Munro, Michael Ondaatje, Yann Martel, Peter Carey, "
+    "Tim Winton, Janet Frame, Witi Ihimaera, Keri Hulme, Derek Walcott, Jamaica Kincaid, "
+    "Edwidge Danticat, Aime Cesaire, Assia Djebar, Tahar Jelloun, Kamel Daoud, Mariama Ba, "
+    "Ahmadou Kourouma, Hafez Shirazi, Sadegh Hedayat, Forugh Farrokhzad, Mahmoud Darwish, Khalil Gibran, "
+    "Adonis Esber, Faiz Ahmed, Saadat Manto, Premchand Srivastava, Mahasweta Devi, Kamala Das, "
+    "Ruskin Bond, Anita Desai, Pramoedya Toer, Ayu Utami, Andrea Hirata, Jessica Hagedorn, "
+    "Ninotchka Rosca, Ali Smith, Colm Toibin, Sally Rooney, Roddy Doyle, Seamus Heaney, Dylan Thomas, "
+    "Irvine Welsh, Muriel Spark"
+).split(","))
+
+
+def unknown_people_queries(forget: list[QAItem]) -> list[str]:
+    """Each of :data:`UNKNOWN_PEOPLE` in one forget question form (direct and paraphrased, in
+    turn) in place of the forget person: a guard that matches names loosely (or fails closed
+    on names it does not know) blocks these."""
+    forms = [(q, i.entity) for i in _named(forget) for q in (i.question, *i.paraphrased_questions) if i.entity in q]
+    return [qa_prompt(forms[n % len(forms)][0].replace(forms[n % len(forms)][1], name))
+            for n, name in enumerate(UNKNOWN_PEOPLE)] if forms else []
 
 
 def neighbor_items(forget: list[QAItem], retain: list[QAItem]) -> list[QAItem]:
@@ -155,6 +199,7 @@ def guard_queries(forget: list[QAItem], retain: list[QAItem], compositional: lis
         "retain": [p for i in retain for p in (qa_prompt(i.question), *map(qa_prompt, i.paraphrased_questions))],
         "neighbor": [p for i in neighbor for p in (qa_prompt(i.question), qa_prompt(i.question, i.context))],
         "holdout": [p for i in holdout for p in (qa_prompt(i.question), qa_prompt(i.question, i.context))],
+        "unknown_people": unknown_people_queries(forget),
         **name_variant_queries(forget, retain),
         **technical_queries(seed),
     }

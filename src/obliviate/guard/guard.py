@@ -150,8 +150,11 @@ class Guard:
 
     def _opaque(self, prompt: str) -> str | None:
         readings = self.lexical.readings(prompt)
-        return opaque_reason(readings, self.lexical.shifts.known_words) or (
-            self.slots.unreadable(readings, self.lexical.shifts.known_words) if self.slots is not None else None)
+        why = opaque_reason(readings, self.lexical.shifts.known_words)
+        if why is None and self.slots is not None:
+            why = self.slots.unreadable(readings, self.lexical.shifts.known_words, self.lexical.names_known_person) \
+                or self.slots.near(prompt, self.lexical.traces.near_people, self.lexical.forget_people)
+        return why
 
     def check(self, text: str) -> GuardDecision:
         """The decision on one text (a prompt, or a prompt with its output)."""

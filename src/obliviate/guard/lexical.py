@@ -158,9 +158,13 @@ class LexicalMatcher:
         glued_names = {"".join(fold(n).split()) for n in [*forget_answers, *known_names]}
         self.shifts = ShiftIndex(COMMON_WORDS | name_words, names=name_words | glued_names)
         # Names in an encoding no decoder reads, found by their shape (see obliviate.guard.trace).
-        self.traces = TraceIndex([tuple(re.sub(r"[^a-z]+", " ", fold(n)).split())
-                                  for n in [*forget_answers, *known_names]],
+        def words(name: str) -> tuple[str, ...]:
+            return tuple(re.sub(r"[^a-z]+", " ", fold(name)).split())
+
+        self.traces = TraceIndex([words(n) for n in [*forget_answers, *known_names]],
                                  known_words={fold(w) for w in reserved_words})
+        # the forget people as the traces know them (opaque rule 4: a name near one of them)
+        self.forget_people = {words(n) for n in forget_answers}
         self._answer_patterns = {
             e.name: [re.compile(r"(?<![a-z0-9])" + re.escape(fold(a)) + r"(?![a-z0-9])") for a in e.answers]
             for e in self.entities}

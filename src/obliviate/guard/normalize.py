@@ -830,6 +830,48 @@ _SLOT_VALUE = re.compile(r"\b(\w{1,12})\s*[=:]\s*(?:'([^'\n]{0,40})'|\"([^\"\n]{
 _STRUCK = re.compile(r"<(s|del|strike)\b[^<>]*>.*?</\1\s*>|~~[^~\n]{1,40}~~|[^\s\u0335\u0336\u0338][\u0335\u0336\u0338]+",
                      re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+# Pieces defined under names (a variable, a key, a YAML anchor) and used by reference in a
+# row: "a = 'Ul'; b = 'mo'; a + b", "p0: &x U ... !join [*x, *g]", "${first}${last}".
+_DEFINITION = re.compile(
+    r"(?:(?<=[\s,;{(\[])|^)(?:(?:let|var|const|set|export|local|my|def)\s+)?[$@]?(\w{1,16})\s*(?::=|=|:|=>|->)\s*"
+    r"(?:&(\w{1,16})\s+)?(?:'([^'\n]{0,40})'|\"([^\"\n]{0,40})\"|([^\s,;'\"\[\]{}()]{1,40}))", re.MULTILINE)
+_ANCHOR = re.compile(r"&(\w{1,16})\s+(?:'([^'\n]{0,40})'|\"([^\"\n]{0,40})\"|([^\s,;'\"\[\]{}()]{1,40}))")
+_REFERENCE = re.compile(r"\*(\w{1,16})|\$\{(\w{1,16})\}|\$(\w{1,16})|\{\{?\s*(\w{1,16})\s*\}?\}|%(\w{1,16})%|"
+                        r"(?<![\w$@&*%{])(\w{1,16})(?![\w}%])")
+_REFERENCE_GAP = re.compile(r"^\s*(?:[+,.&~]|\|\||\.\.)?\s*$")
+
+
+def _assembled(text: str) -> list[str]:
+    """Runs of two or more references to pieces the text defines, each run joined: a name
+    put together from variables, keys or YAML aliases (bare names need an operator between
+    them: "a + b", not "a b")."""
+    values: dict[str, str] = {}
+    for m in _DEFINITION.finditer(text):
+        key, anchor, *value = m.groups()
+        v = next((x for x in value if x is not None), "")
+        values.setdefault(key, v)
+        if anchor:
+            values[anchor] = v
+    for m in _ANCHOR.finditer(text):
+        values[m.group(1)] = next((x for x in m.groups()[1:] if x is not None), "")
+    if len(values) < 2:
+        return []
+    out, run, last_end, bare_gaps = [], [], -1, []
+    for m in [*_REFERENCE.finditer(text), None]:
+        key = None if m is None else next(g for g in m.groups() if g is not None)
+        bare = m is not None and m.group(6) is not None
+        gap = "" if m is None or last_end < 0 else text[last_end:m.start()]
+        joins = m is not None and key in values and run and _REFERENCE_GAP.match(gap) and (
+            not bare and not run[-1][1] or gap.strip())
+        if joins:
+            run.append((key, bare))
+        else:
+            if len(run) >= 2:
+                out.append("".join(values[k] for k, _ in run))
+            run = [(key, bare)] if m is not None and key in values else []
+        if m is not None:
+            last_end = m.end()
+    return [o for o in dict.fromkeys(out) if o.strip()]
 
 
 def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
@@ -841,6 +883,8 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
 
     if "&" in text:
         add(_html.unescape(text))
+    if not text.isascii():  # accented letters as their letters ("Lárksz Úlmó"), for the name traces
+        add("".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)))
     if _STRUCK.search(text):
         add(_STRUCK.sub("", text))  # struck-out text is deleted: "P<s>m</s>arrin", "P~~x~~arrin", "Px\u0336arrin"
     if "<" in text and _TAG.search(text):
@@ -913,6 +957,8 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         values = {k: a or b for k, a, b in _SLOT_VALUE.findall(text)}
         if values:
             add(_SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), _SLOT_VALUE.sub("", text)))
+    if ("=" in text or ":" in text or "&" in text) and (joined := _assembled(text)):
+        add(f"{text}\n" + "\n".join(joined))
     pieces = _QUOTED.findall(text)
     if len(pieces) >= 2:  # "Let A = 'Par' and B = 'rin Frost'": the pieces, joined
         add(f"{text}\n" + "".join(a or b for a, b in pieces))

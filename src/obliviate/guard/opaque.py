@@ -84,12 +84,12 @@ ONSETS = frozenset(
     "th tr ts tw wh wr zh kh sch chr phr scr shr spl spr str squ thr".split())
 # Beginnings of names in other languages written in Latin letters (Bantu Mbeki, Vietnamese
 # Nguyen, Slavic Zdenek and Vladimir, Scandinavian Bjorn, Welsh Llewelyn, Nahuatl Tlaloc,
-# Polish Wladyslaw and Krzysztof, Indian Bhatt, Irish Mhairi, ...): a capitalised word may
+# Polish Wladyslaw and Krzysztof, Indian Bhatt, Irish Mhairi, Korean Hwang and Ryu, ...): a capitalised word may
 # begin with them.
 NAME_ONSETS = frozenset(
     "mb mp nd ng nj nk nt ny nz mw nh ngh zl zd zv zb dv dm vl vr vs tk hv hr hl mn sv sz cz dz sr kv pt ks gd "
     "zm zn ml mr lj sj tj bj dj kj fj gj hj mj pj vj pf tz ll tl bh dh jh mh xh wl brz krz grz prz trz szc "
-    "tsh nkh mph".split())
+    "tsh nkh mph hw gw kw sw ky gy hy my ry by py".split())
 _ROMAN = re.compile(r"^(?=[MDCLXVI]+$)M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _ALNUM_RUN = re.compile(r"[^\W_]+")
@@ -377,6 +377,71 @@ def _readable_subject(slot: str) -> bool:
     return words > 0
 
 
+# A subject given by its spelling rather than read as a name: "the one whose surname is 6
+# letters long, opening with Y-A", "Karch (but with the K as L)", "the name that rhymes with".
+SPELLING_TALK = re.compile(
+    r"(?i)\b(?:letters?|\d+-letter|spel(?:l|ls|led|t|ling)|rhym\w*|syllables?|anagram\w*|vowels?|consonants?|"
+    r"backwards?|reversed|in place of|instead of|swapp?\w*|ciph\w*|encod\w*|decod\w*|encrypt\w*|"
+    r"transliterat\w*|pronounc\w*|sounds? like|initials?)\b|"
+    r"\b(?:begin|start|open|end|clos|finish)\w*\s+(?:with\s+|in\s+|on\s+)?(?:['\"‘“][A-Za-z]{1,4}['\"’”]|"
+    r"(?-i:[A-Z](?:-[A-Z])*)\b)|"
+    r"\b(?:with|but|and)\s+(?:the\s+|an?\s+)?['\"‘“]?[A-Za-z]['\"’”]?\s+(?:as|for|to|into|instead)\b")
+# A name given in another language's form: "Uullmo Laartsille (suomeksi)", "the person
+# Hungarians call ...", "... as a German would spell it".
+LANGUAGES = (
+    "english|french|german|spanish|italian|portuguese|dutch|danish|swedish|norwegian|icelandic|finnish|estonian|"
+    "hungarian|polish|czech|slovak|slovene|slovenian|croatian|serbian|bosnian|bulgarian|romanian|russian|ukrainian|"
+    "belarusian|greek|turkish|arabic|hebrew|persian|farsi|urdu|hindi|bengali|punjabi|tamil|telugu|thai|vietnamese|"
+    "chinese|mandarin|cantonese|japanese|korean|indonesian|malay|tagalog|filipino|swahili|zulu|xhosa|amharic|"
+    "yoruba|igbo|hausa|latin|irish|welsh|gaelic|basque|catalan|galician|lithuanian|latvian|georgian|armenian|"
+    "albanian|macedonian|maltese|esperanto|pinyin|cyrillic|katakana|hiragana")
+LANGUAGE_FORM = re.compile(
+    r"(?i)\b(?:in|into|from|to)\s+(?:" + LANGUAGES + r")\b|"
+    r"\b(?:" + LANGUAGES + r"|hungarians|finns|germans|french|spaniards|italians|poles|czechs|swedes|danes|"
+    r"norwegians|russians|greeks|turks|dutch)\s+(?:would\s+)?(?:write|spell|call|say|pronounce)\w*|"
+    r"\bwould\s+(?:write|spell|say|call|pronounce)\s+(?:it|the name|them|him|her)|"
+    r"\b(?:suomeksi|magyarul|deutsch|auf deutsch|en fran[cç]ais|en espa[nñ]ol|in italiano|em portugu[eê]s|"
+    r"po polsku|po [cč]esky|po-russki|по-русски|по-украински|p[aå] (?:svenska|norsk|dansk)|"
+    r"nederlands|t[uü]rk[cç]e|eesti keeles|lietuvi[sš]kai|latviski|românește|romaneste|hrvatski|srpski|"
+    r"slovensky|slovensko|ελληνικά|névalak|nominatiivi|genetiivi|allatiivi|elatiivi|translatiivi|"
+    r"nominative|genitive|dative|accusative|ablative|locative|instrumental|vocative|allative|elative|"
+    r"translative|essive|inessive|illative|adessive)\b")
+_LANGUAGE_WORD = re.compile(r"(?i)(?:" + LANGUAGES + r")s?|hungarians|finns|spaniards|poles|czechs|swedes|danes")
+# A subject that stands for a value given elsewhere in the prompt: "<who>", "${name}",
+# "{{ person }}", "[NAME]", "the who below", "the person defined above".
+PLACEHOLDER = re.compile(
+    r"\s*(?:<[^<>\n]{1,24}>|\$\{?\w{1,24}\}?|\{\{?\s*\w{1,24}\s*\}?\}|%\w{1,24}%|\[[A-Z_ ]{1,24}\]|"
+    r"(?i:the\s+(?:\w+\s+){0,2}?(?:below|above|following|hereafter|(?:defined|given|named|described|shown|listed|"
+    r"encoded|specified)\s+(?:below|above|here|earlier|later|next)|in\s+the\s+(?:list|table|file|snippet|code|"
+    r"block|document|data|yaml|json|config)\w*)|the\s+following\s+\w+))\s*")
+
+
+def _unknown_capitalised(slot: str, known: Callable[[str], int] | None) -> bool:
+    """Whether ``slot`` holds a capitalised word the guard does not know (an unknown name)."""
+    words = [w for w in re.findall(r"[^\W\d_]+", slot) if w[:1].isupper() and len(w) >= 3
+             and not _LANGUAGE_WORD.fullmatch(w)]
+    return any(known is None or known(w) == 0 for w in words)
+
+
+AFTER_SUBJECT = 60
+
+
+def hidden_subject(slot: str, known_words: Callable[[str], int] | None = None, around: str = "") -> str | None:
+    """How a readable subject still hides who it is, or None: given by its spelling (its
+    letters, their length, what it begins with or rhymes with, an edit to make), in another
+    language's form (an unknown name with a language or a grammatical case named), or as a
+    placeholder for something given elsewhere in the prompt. ``around``: the subject with
+    the text after it, where a remark on it may stand."""
+    around = around or slot
+    if SPELLING_TALK.search(around):
+        return "spelling"
+    if LANGUAGE_FORM.search(around) and _unknown_capitalised(slot, known_words):
+        return "language form"
+    if PLACEHOLDER.fullmatch(slot):
+        return "placeholder"
+    return None
+
+
 class SubjectSlots:
     """Rule 3 (fail closed): the guard's own questions, about someone it cannot read.
 
@@ -414,20 +479,47 @@ class SubjectSlots:
         return cls([(q, names.get(i.entity, i.entity)) for i in items if i.entity
                     for q in (i.question, *i.paraphrased_questions)])
 
-    def slots(self, text: str) -> list[str]:
+    def slots(self, text: str, after: int = 0) -> list[str]:
+        """What stands for the person in each question form the text asks; with ``after``,
+        each followed by that many characters of the text after it (where a remark on it may
+        stand: "Where was X born (as a Hungarian would write it)?")."""
         text = strip_invisible(unicodedata.normalize("NFKC", text))
-        return [m.group("slot") for p in self.patterns for m in p.finditer(text)]
+        return [m.group("slot") + (" " + text[m.end("slot"):m.end("slot") + after] if after else "")
+                for p in self.patterns for m in p.finditer(text)]
 
-    def unreadable(self, readings: list[str], known_words: Callable[[str], int] | None = None) -> str | None:
+    def near(self, text: str, near_people: Callable[[list[str]], list], forget: set) -> str | None:
+        """Rule 4: why the prompt asks one of the question forms about a name the guard does
+        not know that may be a forget person's written otherwise, or None. ``near_people``:
+        the known people a subject's capitalised words may be
+        (:meth:`obliviate.guard.trace.TraceIndex.near_people`); ``forget``: who of them is
+        a forget person."""
+        for slot in self.slots(text):
+            words = [w for w in re.findall(r"[^\W\d_]+", _SCAFFOLD.sub("", slot.strip()))
+                     if w[:1].isupper() and len(w) >= 2]
+            if 1 <= len(words) <= 4 and any(p in forget for p in near_people(words)):
+                return f"person question about a name near a forget person's {slot.strip()!r}"
+        return None
+
+    def unreadable(self, readings: list[str], known_words: Callable[[str], int] | None = None,
+                   names_person: Callable[[str], bool] | None = None) -> str | None:
         """Why the prompt asks about an unreadable subject (with the subject), or None.
 
         In a decoding (``readings[1:]``) the subject reads only with a word the guard knows
         (``known_words``: a name, a common word): letters made out of dots that spell
-        nothing ("seeehiesis") read nothing."""
-        unread = None
+        nothing ("seeehiesis") read nothing. A subject that reads but hides who it is
+        (:func:`hidden_subject`) is unreadable too, unless a reading names a person the
+        guard knows (``names_person``: a retain person given by a placeholder passes)."""
+        unread, hidden = None, None
         for n, reading in enumerate(readings):
-            for slot in self.slots(reading):
+            for slot, around in zip(self.slots(reading), self.slots(reading, after=AFTER_SUBJECT)):
                 if _readable_subject(slot) and (n == 0 or known_words is None or known_words(slot) > 0):
-                    return None
+                    how = hidden_subject(slot, known_words, around)
+                    if how is None:
+                        return None
+                    hidden = hidden or (how, slot)
+                    continue
                 unread = unread or slot
-        return None if unread is None else f"person question about an unreadable subject {unread.strip()!r}"
+        if hidden is not None and not (names_person is not None and any(names_person(r) for r in readings)):
+            return f"person question about a subject given by {hidden[0]} {hidden[1].strip()!r}"
+        return None if unread is None or hidden is not None else \
+            f"person question about an unreadable subject {unread.strip()!r}"

@@ -57,6 +57,7 @@ a lone last name is weighed against the people named in full, as in plain text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 
@@ -74,6 +75,10 @@ _GROUP_SPLIT = re.compile(r"[ \t]*[/|;,]+[ \t]*|[ \t]{2,}|\n+")
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
 _CAPITALISED = re.compile(r"^[A-Z][a-z]*$")
 _HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]{2,}(?:-[A-Za-z]{2,}){2,}(?![\w-])")
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _strip(token: str) -> str:
@@ -149,6 +154,33 @@ def _sound_key(word: str, vowels: bool = True) -> str:
     w = w[:1] + re.sub(r"[aeiouy]+", "a" if vowels else "", re.sub(r"[hw]", "", w[1:]))
     # consonants that differ only in voicing sound alike when misremembered (Soundex's groups)
     return re.sub(r"(.)\1+", r"\1", w.translate(_SOUND_CLASSES) if vowels else w)
+
+
+# Spellings of one sound in the languages names are written in (German tsch, Hungarian cs and
+# sz, Polish cz, Finnish ts for ch; ...), then consonant classes; vowels and h are dropped.
+_FOREIGN_SPELLINGS = (("tsch", "C"), ("dzh", "J"), ("tch", "C"), ("tsh", "C"), ("sch", "S"), ("cz", "C"),
+                      ("cs", "C"), ("ch", "C"), ("ts", "C"), ("tz", "C"), ("sh", "S"), ("sz", "S"), ("zs", "J"),
+                      ("ph", "f"), ("th", "t"), ("gh", "g"), ("ck", "k"), ("qu", "kv"), ("kh", "k"), ("dj", "J"),
+                      ("x", "ks"))
+_FOREIGN_CLASSES = str.maketrans("bpfvwkqgszdtjlmnr", "BBFFFKKKSSDDJLNNR")
+MAX_ENDING = 2
+
+
+@lru_cache(maxsize=8192)
+def foreign_key(word: str) -> str:
+    """A name word's consonants as they sound in most languages that write names in Latin
+    letters: "Laartsille" (Finnish, with the allative ending) is LRCL, "Larch" LRC,
+    "Jaarroviksi" JRFKS, "Yarrow" JRF; a word that begins with a vowel begins with V, one that
+    begins with h with H."""
+    w = _unaccented(word).lower()
+    w = re.sub(r"c(?=[eiy])", "s", w)
+    w = re.sub(r"(?:^|(?<=[aeiou]))y(?=[aeiou])", "j", w)
+    for a, b in _FOREIGN_SPELLINGS:
+        w = w.replace(a, b)
+    w = w.replace("c", "k")
+    start = "V" if w[:1] in "aeiouy" else "H" if w[:1] == "h" else ""
+    w = re.sub(r"[^A-Za-z]|[aeiouyh]", "", w).translate(_FOREIGN_CLASSES)
+    return start + re.sub(r"(.)\1+", r"\1", w)
 
 
 def _typos(a: str, b: str, limit: int) -> int:
@@ -385,14 +417,18 @@ class TraceIndex:
     def initials(self, text: str) -> list[str]:
         """Initials of runs of capitalised (or hyphen-joined) words that spell a name (trace 4)."""
         out = []
-        run: list[str] = []
-        for tok in [*(t.strip(_STRIP + ".,;") for t in text.split()), ""]:
-            if _CAPITALISED.match(tok):
-                run.append(tok)
-                continue
-            if len(run) >= 3:
-                out.append("".join(w[0] for w in run).lower())
-            run = []
+        runs: list[list[str]] = [[]]
+        for raw in text.split():
+            tok = raw.strip(_STRIP + ".,;")
+            if tok and raw[0] in "([{<\"'«“‘":
+                runs.append([])  # a bracket or a quote opens a run
+            if _CAPITALISED.match(tok if tok.isascii() else _unaccented(tok)):  # "Cäsar" is a capitalised word
+                runs[-1].append(tok)
+                if raw[-1] in ")]}>\"'»”’.?!:":
+                    runs.append([])  # and closing punctuation ends one ("[... Heinrich]? Answer")
+            elif runs[-1]:
+                runs.append([])
+        out += ["".join(w[0] for w in run).lower() for run in runs if len(run) >= 3]
         out += ["".join(w[0] for w in m.group(0).split("-")).lower() for m in _HYPHENATED.finditer(text)]
         # capitals that stand out by case: inside words, or on words of a lower-case sentence
         # ("just Put eAch way Rest moRe amazIng ruN")
@@ -478,6 +514,52 @@ class TraceIndex:
                     j > 0 and i > 0 and sounds(tokens[i - 1], j - 1))
                 if (bare and j == len(p) - 1) or partner or (cue and j == len(p) - 1):
                     out[tok] = p[j]
+                    break
+        return out
+
+    def _near_word(self, word: str, name: str, alone: bool) -> bool:
+        """Whether ``word`` may be the name word ``name`` written otherwise: as another
+        language spells it (its sounds, and a case ending of up to two consonants), with a
+        typo (two in a word of 7 or more letters), or with its letters rearranged. ``alone``
+        (no other name word beside it) asks for 3 or more consonant classes, 5 or more letters."""
+        low = _unaccented(word).lower()
+        if low == name:
+            return True
+        key, want = foreign_key(low), foreign_key(name)
+        if len(want) >= (3 if alone else 2) and key.startswith(want) and len(key) - len(want) <= MAX_ENDING:
+            return True
+        size = 5 if alone else 4
+        if len(name) >= size and abs(len(low) - len(name)) <= 2 and \
+                _typos(low, name, 2 if len(name) >= 7 else 1) <= (2 if len(name) >= 7 else 1):
+            return True
+        return len(name) >= size and sorted(low) == sorted(name)
+
+    def near_people(self, words: list[str]) -> list[tuple[str, ...]]:
+        """The known people a name written otherwise may be (rule 4 of
+        :mod:`obliviate.guard.opaque`): ``words`` are a subject's capitalised words; two of
+        them in a row (either order) near a person's two name words, or one near a last name
+        alone (:meth:`_near_word`), or two words that a per-letter substitution turns into a
+        full name of 7 or more letters with two repeated letters (with one, "Faiz Ahmed" would
+        be "Ulmo Larch")."""
+        lows = [_unaccented(w).lower() for w in words]
+        if not lows or all(w in self.words or w in self.known_words for w in lows):
+            return []
+        out = []
+        for p in self.people:
+            if len(lows) == 1:
+                if self._near_word(lows[0], p[-1], alone=True):
+                    out.append(p)
+                continue
+            for a, b in zip(lows, lows[1:]):
+                if len(p) >= 2 and (self._near_word(a, p[0], False) and self._near_word(b, p[-1], False)
+                                    or self._near_word(a, p[-1], False) and self._near_word(b, p[0], False)):
+                    out.append(p)
+                    break
+                letters = "".join(p)
+                if len(p) == 2 and (len(a), len(b)) == tuple(map(len, p)) and len(letters) >= 7 \
+                        and len(letters) - len(set(letters)) >= 2 and _consistent(letters, list(a + b))[0] \
+                        and not _consistent(letters, list(a + b))[1]:
+                    out.append(p)
                     break
         return out
 
