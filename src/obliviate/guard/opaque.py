@@ -57,7 +57,15 @@ encoding:
    one of the guard's own question forms (a forget or retain question, or a paraphrase,
    with the person's name taken out) and what stands for the person does not read as a
    name, a description or a year (a code, numbers, marks, letter names, turned or mirrored
-   letters), in the text or in any decoding that reads it with a word the guard knows.
+   letters), in the text or in any decoding that reads it with a word the guard knows; or
+   that reads but hides who it is (:func:`hidden_subject`: given by its spelling, in another
+   language's form, or as a placeholder for something given elsewhere in the prompt).
+4. **A person question about a name near a forget person's** (:meth:`SubjectSlots.near`):
+   one of those question forms about a name the guard does not know whose words are near a
+   forget person's name words as another language would spell them, with a typo, with the
+   letters rearranged, or under a letter substitution
+   (:meth:`obliviate.guard.trace.TraceIndex.near_people`). Rules 1 to 3 never see a name;
+   rule 4 sees only the forget names' shapes.
 
 Data that is readable as data passes: numbers, dates, times, versions, URLs, e-mail
 addresses, file paths, code identifiers, digests and UUIDs. Rules 1 and 2 see only the
@@ -469,8 +477,9 @@ class SubjectSlots:
             head = r"\s+".join(map(re.escape, before.split()))
             tail = (r"\s*" + r"\s+".join(map(re.escape, after.split())) + r"(?![A-Za-z])" if after
                     else r"(?=\s*\?|\s*\n\s*answer\s*:|\s*$)")
-            self.patterns.append(re.compile(r"(?<![A-Za-z])" + head + r"\s*(?P<slot>.{1,%d}?)" % MAX_SUBJECT + tail,
-                                            re.IGNORECASE | re.DOTALL))
+            # the form's literal words first, as a cheap test (most forms are not in a text)
+            self.patterns.append(((before or after).lower(), re.compile(
+                r"(?<![A-Za-z])" + head + r"\s*(?P<slot>.{1,%d}?)" % MAX_SUBJECT + tail, re.IGNORECASE | re.DOTALL)))
 
     @classmethod
     def from_items(cls, items, names: dict[str, str] | None = None) -> "SubjectSlots":
@@ -479,13 +488,17 @@ class SubjectSlots:
         return cls([(q, names.get(i.entity, i.entity)) for i in items if i.entity
                     for q in (i.question, *i.paraphrased_questions)])
 
-    def slots(self, text: str, after: int = 0) -> list[str]:
-        """What stands for the person in each question form the text asks; with ``after``,
-        each followed by that many characters of the text after it (where a remark on it may
-        stand: "Where was X born (as a Hungarian would write it)?")."""
+    def slots(self, text: str) -> list[str]:
+        """What stands for the person in each question form the text asks."""
+        return [slot for slot, _ in self.slots_around(text)]
+
+    def slots_around(self, text: str, after: int = AFTER_SUBJECT) -> list[tuple[str, str]]:
+        """(subject, the subject followed by ``after`` characters of the text after it, where
+        a remark on it may stand: "Where was X born (as a Hungarian would write it)?")."""
         text = strip_invisible(unicodedata.normalize("NFKC", text))
-        return [m.group("slot") + (" " + text[m.end("slot"):m.end("slot") + after] if after else "")
-                for p in self.patterns for m in p.finditer(text)]
+        low = " ".join(text.split()).lower()
+        return [(m.group("slot"), m.group("slot") + " " + text[m.end("slot"):m.end("slot") + after])
+                for literal, p in self.patterns if literal in low for m in p.finditer(text)]
 
     def near(self, text: str, near_people: Callable[[list[str]], list], forget: set) -> str | None:
         """Rule 4: why the prompt asks one of the question forms about a name the guard does
@@ -511,7 +524,7 @@ class SubjectSlots:
         guard knows (``names_person``: a retain person given by a placeholder passes)."""
         unread, hidden = None, None
         for n, reading in enumerate(readings):
-            for slot, around in zip(self.slots(reading), self.slots(reading, after=AFTER_SUBJECT)):
+            for slot, around in self.slots_around(reading):
                 if _readable_subject(slot) and (n == 0 or known_words is None or known_words(slot) > 0):
                     how = hidden_subject(slot, known_words, around)
                     if how is None:
