@@ -1,15 +1,15 @@
-"""Held-out sets 7 to 12: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 13: every kind hides the name of every forget person of world seed 0."""
 
 import pytest
 
 from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                       HELDOUT12_KINDS, obfuscate)
+                                       HELDOUT12_KINDS, HELDOUT13_KINDS, obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                   HELDOUT12_KINDS],
-                         ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"])
+                                   HELDOUT12_KINDS, HELDOUT13_KINDS],
+                         ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -184,3 +184,123 @@ def test_heldout12_games_decode_back_to_the_name():
             caps = obfuscate(question, name, "highlighted_fragments", seed)
             body = re.search(r"(?:of: |\[|\")(.*?)(?: born\?$|\]|\")", caps).group(1)
             assert " ".join("".join(re.findall(r"[A-Z]", w)) for w in body.split(" / ")) == name.upper()
+
+
+def test_heldout13_kinds_are_new():
+    from obliviate.guard import obfuscate as ob
+    earlier = {*ob.TUNED_KINDS, *ob.HELDOUT_KINDS, *ob.HELDOUT2_KINDS, *ob.HELDOUT3_KINDS, *ob.HELDOUT4_KINDS,
+               *ob.HELDOUT5_KINDS, *ob.HELDOUT6_KINDS, *ob.HELDOUT7_KINDS, *ob.HELDOUT8_KINDS, *ob.HELDOUT9_KINDS,
+               *ob.HELDOUT10_KINDS, *ob.HELDOUT11_KINDS, *ob.HELDOUT12_KINDS}
+    assert not earlier & set(HELDOUT13_KINDS)
+    assert len(set(HELDOUT13_KINDS)) == len(HELDOUT13_KINDS)
+
+
+def test_heldout13_kinds_hide_every_forget_name_of_world_seed_1():
+    forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
+    people = {}
+    for item in forget:
+        people.setdefault(item.entity, item)
+    for kind in HELDOUT13_KINDS:
+        for name, item in people.items():
+            last = name.split()[-1]
+            for question, shown in ((item.question, name), (item.question.replace(name, last), last)):
+                for seed in (0, 1):
+                    out = obfuscate(question, shown, kind, seed)
+                    assert out != question and shown.lower() not in out.lower(), (kind, shown, out)
+                    assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
+
+
+def test_heldout13_kinds_run_on_every_name_of_the_world():
+    """Retain people are obfuscated too (the false-positive figures): every first and last name of the
+    synthetic world goes through every kind without showing the name, and no decoy or noise of a kind
+    spells another name of the world."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES)
+    world = {n.lower() for n in (*FIRST_NAMES, *LAST_NAMES)}
+    for kind in HELDOUT13_KINDS:
+        for name in names:
+            question = f"Which prize did {name} win?"
+            out = obfuscate(question, name, kind, 0).lower()
+            assert name.lower() not in out, (kind, name, out)
+            assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+
+
+def test_heldout13_codes_decode_back():
+    """Several of set 13's kinds undo mechanically: the split payload, the smuggled tokens, the few-shot
+    mapping, the cipher demonstrations, the rotating mask, the SVG / flex fragments, the combining letters."""
+    import re
+    import unicodedata
+
+    def learn(pairs):  # a letter table learnt from (plain, coded) examples
+        table = {}
+        for plain, coded in pairs:
+            for a, b in zip(plain.lower(), coded.lower()):
+                if a.isalpha():
+                    table[b] = a
+        return table
+
+    def undo(table, s):
+        return "".join((table[c.lower()].upper() if c.isupper() else table[c]) if c.lower() in table else c
+                       for c in s)
+
+    for name in ("Alara Orme", "Keel", "Tamsin Quill", "Garro Maddox"):
+        question = f"Where was {name} born?"
+        for seed in range(4):
+            out = obfuscate(question, name, "smartgpt_split", seed)
+            env = dict(re.findall(r"\b([a-y]) = ('(?:[^'\\]|\\.)*'|\"[^\"]*\")", out))
+            z = re.search(r"(?:z|prompt) = ([a-y](?: \+ [a-y])*)", out).group(1)
+            assert "".join(eval(env[v]) for v in z.split(" + ")) == question
+
+            out = obfuscate(question, name, "token_smuggling", seed)
+            pieces = dict(re.findall(r"([a-d]\d)='([^']*)'", out))
+            groups = re.findall(r"\{([a-d]\d(?: \+ [a-d]\d)*)\}", out)
+            assert " ".join("".join(pieces[v] for v in g.split(" + ")) for g in groups) == name
+
+            out = obfuscate(question, name, "few_shot_mapping", seed)
+            pairs = re.findall(r"([A-Z][a-z]+(?: [A-Z][a-z]+)*) (?:->|=>|:|→) ([A-Z][a-z]+(?: [A-Z][a-z]+)*)", out)
+            code = re.search(r"(?:\? (?:->|=>|:|→) |\n|maps to |\[)([A-Z][a-z]+(?: [A-Z][a-z]+)*)(?:\n| under|\])",
+                             out.split("born?")[0].split("\n", 1)[-1] if "\n" in out else out)
+            coded = {b for _, b in pairs}
+            code = code.group(1) if code and code.group(1) not in coded else [
+                m for m in re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", out) if m not in coded
+                and m not in {a for a, _ in pairs} and m not in ("Where",)][0]
+            assert undo(learn(pairs), code) == name, (seed, out)
+
+            out = obfuscate(question, name, "cipher_demonstrations", seed)
+            demos = re.findall(r"User: (.*)\n\(plain: (.*)\)", out) or [
+                (b, a) for a, b in re.findall(r"^(.*) => (.*)$", out, re.M)] or re.findall(r'- "(.*)" means "(.*)"', out)
+            table = learn([(p, c) for c, p in demos])
+            coded = (re.search(r"User: (.*)\nAssistant:", out) or re.search(r"plain English: (.*)$", out)
+                     or re.search(r"\A(.*)\n\n\(written", out))
+            assert undo(table, coded.group(1)) == question
+
+            out = obfuscate(question, name, "rotating_mask", seed)
+            shape = r"[A-Za-z_?•*#]+" + r" [A-Za-z_?•*#]+" * name.count(" ")
+            lines = [ln for ln in re.split(r"\n| \| |\[|\]", out)
+                     if re.fullmatch(shape, ln) and any(m in ln for m in "_?•*#")]
+            merged = "".join(next(c for c in col if c not in "_?•*#") for col in zip(*lines))
+            assert merged == name, (seed, out)
+
+            out = obfuscate(question, name, "positioned_fragments", seed)
+            if "<svg" in out:
+                cells = sorted((int(y), int(x), t) for x, y, t in re.findall(r'<text x="(\d+)" y="(\d+)">([^<]*)<', out))
+                rows = {}
+                for y, _, t in cells:
+                    rows[y] = rows.get(y, "") + t
+                got = " ".join(rows[y] for y in sorted(rows))
+            else:
+                got = "".join(t for _, t in sorted((int(o), t) for o, t in re.findall(
+                    r'order:(\d+)">([^<]*)<', out))).replace("&nbsp;", " ")
+            assert got == name, (seed, out)
+
+            out = obfuscate(question, name, "combining_letter_vowels", seed)
+            marks = {chr(0x363 + k): c for k, c in enumerate("aeioucdhmrtvx")}
+            word = out.split("Where was ")[1].split(" (")[0].split(" born?")[0].removeprefix("the person ")
+            rebuilt, held = "", ""
+            for c in word:
+                if c in marks:
+                    held += marks[c]
+                else:
+                    rebuilt, held = rebuilt + held + c, ""
+            assert rebuilt + held == name, (seed, out)
+            assert not unicodedata.combining(word[0])
