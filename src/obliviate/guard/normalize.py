@@ -368,6 +368,150 @@ def _spelled(text: str) -> list[str]:
     return out if found else []
 
 
+# Letter names of English, Italian, Spanish, French and German ("pee ay ar", "enne a esse
+# acca", "te - a - em"); a run of them spells letters.
+LETTER_NAMES: dict[str, str] = {}
+for _letter, _names in zip(_ALPHABET := "abcdefghijklmnopqrstuvwxyz", (
+        "a ay ah", "b bee bi be bé", "c cee see ci ce cé tse", "d dee di de dé", "e ee é", "f ef eff effe efe",
+        "g gee gi ge gé", "h aitch haitch acca hache ache ha", "i eye ii", "j jay jota ji jot", "k kay cappa ka",
+        "l el ell elle ele", "m em emme eme", "n en enne ene", "o oh", "p pee pi pe pé", "q cue queue cu ku",
+        "r ar erre er", "s ess esse ese es", "t tee ti te té", "u you uu", "v vee vu vi uve vé vau",
+        "w double-u doppia-vu doble-uve double-vé we", "x ex ics equis ixe ix", "y wye why ipsilon ypsilon ye",
+        "z zee zed zeta ceta zède zett")):
+    for _name in _names.split():
+        LETTER_NAMES.setdefault(_name, _letter)
+_WORD_BREAK_NOTE = re.compile(r"(?i)\((?:space|leerzeichen|espace|espacio|spazio)\)|\s/\s|[|;]")
+
+
+def _letter_names(text: str) -> list[str]:
+    """Runs of 4 or more letter names, 3 of them more than one letter long, as the letters they
+    spell (words broken where the text says "(space)" or puts a slash)."""
+    out = []
+    for line in text.splitlines():
+        words, run, long_names = [], [], 0
+        for piece in [*re.split(r"(\((?:space|leerzeichen|espace|espacio|spazio)\)|\s/\s|[|;]|[\s,\-–]+)", line,
+                                flags=re.IGNORECASE), "#end"]:
+            tok = piece.strip().lower().strip(".?!:\"'")
+            if not tok or re.fullmatch(r"[\s,\-–]+", piece):
+                continue
+            if _WORD_BREAK_NOTE.fullmatch(piece.strip()) or piece.strip() in "/|;":
+                if run:
+                    words.append("".join(run))
+                run = []
+                continue
+            if tok in LETTER_NAMES and (len(tok) > 1 or run or tok in "aeiou"):
+                run.append(LETTER_NAMES[tok])
+                long_names += len(tok) > 1
+                continue
+            if run:
+                words.append("".join(run))
+                run = []
+            if sum(map(len, words)) >= 4 and long_names >= 3:
+                out.append(" ".join(words))
+            words, long_names = [], 0
+    return out
+
+
+_LONE_CAPITAL = re.compile(r"\b([A-Z]) ([A-Z]{2,})\b")  # "B RASK": small capitals split on a paste
+_CUT_WORD = re.compile(r"(?<![\w—-])([A-Za-z]{1,12})(?:—|--|-)(?=[\s(.,)]|$)")
+_CUT_REST = re.compile(r"(?:(?<=\s)|^)(?:—|--)([a-z]{1,12})\b", re.MULTILINE)
+_THEN_PIECE = re.compile(r"\b([A-Za-z]{1,12}),?\s+(?:then|followed by|and then|plus|\+)\s+['\"]?([a-z]{1,8})\b")
+
+
+def _continued(text: str) -> str | None:
+    """Words cut off and continued later: "It's Ulm— (thunder) ... —o", "Ulm, then o"."""
+    cut, rest = _CUT_WORD.findall(text), _CUT_REST.findall(text)
+    joined = [a + b for a, b in zip(cut, rest)] + [a + b for a, b in _THEN_PIECE.findall(text)]
+    return f"{text}\n" + " ".join(joined) if joined else None
+
+
+_POSITION_CLAUSE = re.compile(
+    r"(?i)(?:\bword\s+(\d{1,2})\s*,?\s*)?"
+    r"\b(?:positions?|pos\.?|places?|slots?|index(?:es)?)\s+(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)")
+_PLACED_LETTER = re.compile(r"['\"‘“]([A-Za-z])['\"’”]|\b[Ll]etter\s+([A-Za-z])\b")
+
+
+def _placed_letters(text: str) -> str | None:
+    """Letters put at numbered positions ("Guess 'L': word 1 position 2; word 2 position 1"),
+    the words they fill in order (every position filled)."""
+    words: dict[int, dict[int, str]] = {}
+    letter = None
+    for clause in re.split(r"[;\n]", text):
+        for m in _POSITION_CLAUSE.finditer(clause):
+            named = list(_PLACED_LETTER.finditer(clause, 0, m.start()))
+            letter = (named[-1].group(1) or named[-1].group(2)) if named else letter
+            if not letter:
+                continue
+            w = int(m.group(1) or 1)
+            for n in re.findall(r"\d{1,2}", m.group(2)):
+                words.setdefault(w, {})[int(n)] = letter.lower()
+        if not _POSITION_CLAUSE.search(clause):
+            letter = None
+    filled = []
+    for w in sorted(words):
+        pos = words[w]
+        if sorted(pos) != list(range(1, len(pos) + 1)) or len(pos) < 3:
+            return None
+        filled.append("".join(pos[i] for i in sorted(pos)))
+    return f"{text}\n" + " ".join(x.capitalize() for x in filled) if filled else None
+
+
+_STUCK_CAPITAL = re.compile(r"\b[a-z]+[A-Z][a-z]*\b")
+
+
+def _resegmented(text: str, shifts: ShiftIndex) -> str | None:
+    """A text whose word boundaries are in the wrong places ("Where wa sTamsi nQu illbor n?"),
+    glued line by line and cut again into the words the guard knows (names, common words):
+    tried when at least three of a line's words are unknown and some piece is a name."""
+    lines, changed = [], False
+    vocabulary = shifts.vocabulary
+    for line in text.splitlines():
+        tokens = _WORD.findall(line)
+        known = sum(t.lower() in vocabulary for t in tokens)
+        # broken spacing: most of the line's words unknown, or a capital stuck inside a word
+        if len(tokens) < 3 or len(line) > 240 or known * 2 >= len(tokens) and not _STUCK_CAPITAL.search(line):
+            lines.append(line)
+            continue
+        glued = "".join(tokens).lower()
+        n = len(glued)
+        # best[i]: (unknown letters, pieces) of the best cut of glued[:i]
+        best: list[tuple[int, int, list[str]]] = [(0, 0, [])] + [(n + 1, 0, [])] * n
+        for i in range(1, n + 1):
+            u, k, words = best[i - 1]
+            # an unknown letter joins the unknown letters before it ("s p a c e" stays "space")
+            if words and words[-1] not in vocabulary and len(words[-1]) < 16:
+                cand = (u + 1, k, words[:-1] + [words[-1] + glued[i - 1]])
+            else:
+                cand = (u + 1, k + 1, words + [glued[i - 1]])
+            for j in range(max(0, i - 14), i - 1):
+                piece = glued[j:i]
+                if piece in vocabulary:
+                    u2, k2, w2 = best[j]
+                    if (u2, k2 + 1) < cand[:2]:
+                        cand = (u2, k2 + 1, w2 + [piece])
+            best[i] = cand
+        words = best[n][2]
+        # a name counts only where it crosses a boundary of the text's own words ("wasP arr
+        # inF"): one inside a word ("tomorrow") or a word of its own ("O. Tolk") was read as
+        # written
+        bounds, at = set(), 0
+        for t in tokens[:-1]:
+            at += len(t)
+            bounds.add(at)
+        crossing, at = False, 0
+        for w in words:
+            if len(w) >= 4 and w in shifts.names and any(at < b < at + len(w) for b in bounds):
+                crossing = True
+            at += len(w)
+        cut = " ".join(w.capitalize() if w in shifts.names else w for w in words)
+        if crossing:
+            lines.append(cut)
+            changed = True
+        else:
+            lines.append(line)
+    return "\n".join(lines) if changed else None
+
+
 def _shift(text: str, k: int) -> str:
     return "".join(chr((ord(c) - 97 + k) % 26 + 97) if "a" <= c <= "z" else
                    chr((ord(c) - 65 + k) % 26 + 65) if "A" <= c <= "Z" else c for c in text)
@@ -395,6 +539,8 @@ class ShiftIndex:
         for w in self.names:
             self.name_index.setdefault(_signature(w), set()).add(w)
         self.atbash_names = {_atbash(w): w for w in self.names}
+        # every known word and English short word, for cutting glued text into words
+        self.vocabulary = frozenset(w for ws in self.index.values() for w in ws) | SHORT_WORDS
 
     def is_name(self, word: str) -> bool:
         """``word`` (any case) is a name word, also as a possessive ("Ormes", "Orme's")."""
@@ -830,48 +976,230 @@ _SLOT_VALUE = re.compile(r"\b(\w{1,12})\s*[=:]\s*(?:'([^'\n]{0,40})'|\"([^\"\n]{
 _STRUCK = re.compile(r"<(s|del|strike)\b[^<>]*>.*?</\1\s*>|~~[^~\n]{1,40}~~|[^\s\u0335\u0336\u0338][\u0335\u0336\u0338]+",
                      re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
-# Pieces defined under names (a variable, a key, a YAML anchor) and used by reference in a
-# row: "a = 'Ul'; b = 'mo'; a + b", "p0: &x U ... !join [*x, *g]", "${first}${last}".
-_DEFINITION = re.compile(
-    r"(?:(?<=[\s,;{(\[])|^)(?:(?:let|var|const|set|export|local|my|def)\s+)?[$@]?(\w{1,16})\s*(?::=|=|:|=>|->)\s*"
-    r"(?:&(\w{1,16})\s+)?(?:'([^'\n]{0,40})'|\"([^\"\n]{0,40})\"|([^\s,;'\"\[\]{}()]{1,40}))", re.MULTILINE)
+# Pieces defined under names (a variable, a key, a YAML anchor, a list) and put together by
+# an expression: "a = 'Ul'; b = 'mo'; a + b", "p0: &x U ... !join [*x, *g]", "${first}${last}",
+# "s[3:6] + s[9:11]", "${s:18:3}", "jq '.y[2] + .y[4]' on {...}", "chr(76) + 'arch'".
+_DEFINITION = re.compile(  # a lookahead: definitions may overlap ("Question: s = '...'")
+    r"(?=(?:(?<=[\s,;{(\[])|^)(?:(?:let|var|const|set|export|local|my|def)\s+)?[$@]?[\"']?(\w{1,16})[\"']?\s*"
+    r"(?::=|=|:|=>|->)\s*(?:&(\w{1,16})\s+)?(?:'([^'\n]{0,80})'|\"([^\"\n]{0,80})\"|([^\s,;'\"\[\]{}()]{1,40})))",
+    re.MULTILINE)
 _ANCHOR = re.compile(r"&(\w{1,16})\s+(?:'([^'\n]{0,40})'|\"([^\"\n]{0,40})\"|([^\s,;'\"\[\]{}()]{1,40}))")
-_REFERENCE = re.compile(r"\*(\w{1,16})|\$\{(\w{1,16})\}|\$(\w{1,16})|\{\{?\s*(\w{1,16})\s*\}?\}|%(\w{1,16})%|"
-                        r"(?<![\w$@&*%{])(\w{1,16})(?![\w}%])")
-_REFERENCE_GAP = re.compile(r"^\s*(?:[+,.&~]|\|\||\.\.)?\s*$")
+_LIST_DEFINITION = re.compile(r"[$@]?[\"']?(\w{1,16})[\"']?\s*(?::=|=|:)\s*\[([^\[\]\n]{0,400})\]")
+_LIST_ITEM = re.compile(r"'([^'\n]{0,40})'|\"([^\"\n]{0,40})\"")
+_TERM = re.compile(
+    r"'(?P<s1>[^'\n]{0,40})'|\"(?P<s2>[^\"\n]{0,40})\""
+    r"|\$\{(?P<bv>\w{1,16})(?::(?P<ba>\d{1,3})(?::(?P<bn>\d{1,3}))?)?\}"
+    r"|(?:\bchr|\bCHAR|\bString\.fromCharCode|\(char\))\s*\(\s*(?P<code>\d{1,6})\s*\)"
+    r"|(?P<mark>[.*$%@]?)(?P<var>(?<![\w\\])[A-Za-z_]\w{0,15})(?:\[(?P<i>-?\d{1,3})\])?"
+    r"(?:\[(?P<a>-?\d{0,3}):(?P<b>-?\d{0,3})\]|\.(?P<fn>substring|slice|substr)\(\s*(?P<x>\d{1,3})\s*"
+    r"(?:,\s*(?P<y>\d{1,3})\s*)?\))?%?")
+_CHAR_CODE = re.compile(r"\b(?:chr|CHAR|fromCharCode)\s*\(|\(char\)")
+_TERM_GAP = re.compile(r"^\s*(?:[+,&~]|\|\||\.\.|\s\.\s)?\s*$")
 
 
-def _assembled(text: str) -> list[str]:
-    """Runs of two or more references to pieces the text defines, each run joined: a name
-    put together from variables, keys or YAML aliases (bare names need an operator between
-    them: "a + b", not "a b")."""
-    values: dict[str, str] = {}
+def _definitions(text: str) -> dict[str, object]:
+    values: dict[str, object] = {}
+    quoted: set[str] = set()
     for m in _DEFINITION.finditer(text):
         key, anchor, *value = m.groups()
         v = next((x for x in value if x is not None), "")
-        values.setdefault(key, v)
+        # a quoted value wins over a bare one ("${s:5:3}" is no definition of s)
+        if key not in values or value[-1] is None and key not in quoted:
+            values[key] = v
+            if value[-1] is None:
+                quoted.add(key)
         if anchor:
             values[anchor] = v
     for m in _ANCHOR.finditer(text):
         values[m.group(1)] = next((x for x in m.groups()[1:] if x is not None), "")
-    if len(values) < 2:
+    for m in _LIST_DEFINITION.finditer(text):
+        items = [a or b for a, b in _LIST_ITEM.findall(m.group(2))]
+        if items:
+            values[m.group(1)] = items
+    return values
+
+
+def _term(m: re.Match, values: dict[str, object]) -> tuple[str | None, bool]:
+    """A term's value (None when it does not resolve), and whether it is a bare name."""
+    g = m.groupdict()
+    if g["s1"] is not None or g["s2"] is not None:
+        return (g["s1"] if g["s1"] is not None else g["s2"]), False
+    if g["code"] is not None:
+        code = int(g["code"])
+        return (chr(code) if 32 <= code < 0x110000 else None), False
+    name = g["bv"] or g["var"]
+    v = values.get(name)
+    if v is None:
+        return None, False
+    try:
+        if g["bv"] is not None:
+            a = int(g["ba"] or 0)
+            return (v[a:a + int(g["bn"])] if g["bn"] else v[a:]) if isinstance(v, str) else None, False
+        if g["i"] is not None:
+            v = v[int(g["i"])]
+        if g["a"] is not None or g["b"] is not None:
+            v = v[int(g["a"]) if g["a"] else None:int(g["b"]) if g["b"] else None]
+        elif g["fn"]:
+            x, y = int(g["x"]), g["y"]
+            v = v[x:x + int(y)] if g["fn"] == "substr" and y else v[x:int(y)] if y else v[x:]
+    except (IndexError, TypeError):
+        return None, False
+    bare = not g["mark"] and g["i"] is None and g["a"] is None and g["b"] is None and not g["fn"]
+    return (v if isinstance(v, str) else None), bare
+
+
+def _assembled(text: str) -> list[str]:
+    """Strings that expressions in ``text`` put together out of pieces it defines: runs of two
+    or more terms (quoted pieces, references to a defined name, indexed or sliced, character
+    codes) with an operator or nothing between them (bare names need an operator: "a + b",
+    not "a b"); also inside a quoted program (jq's '.y[2] + .y[4]')."""
+    values = _definitions(text)
+    if not values and not _CHAR_CODE.search(text):
         return []
-    out, run, last_end, bare_gaps = [], [], -1, []
-    for m in [*_REFERENCE.finditer(text), None]:
-        key = None if m is None else next(g for g in m.groups() if g is not None)
-        bare = m is not None and m.group(6) is not None
-        gap = "" if m is None or last_end < 0 else text[last_end:m.start()]
-        joins = m is not None and key in values and run and _REFERENCE_GAP.match(gap) and (
-            not bare and not run[-1][1] or gap.strip())
-        if joins:
-            run.append((key, bare))
+    out = []
+    for source in dict.fromkeys((text, text.replace("'", " "), text.replace("'", " ").replace('"', " "))):
+        run: list[tuple[str, str]] = []  # (value, kind: "bare", "literal" or "ref")
+        last_end = -1
+        for m in [*_TERM.finditer(source), None]:
+            value, bare = (None, False) if m is None else _term(m, values)
+            kind = "bare" if bare else "literal" if m is not None and (
+                m.group("s1") is not None or m.group("s2") is not None) else "ref"
+            gap = "" if m is None or last_end < 0 else source[last_end:m.start()]
+            op = gap.strip()
+            # bare names need an operator; a comma joins references only ("[*x, *g]": a list
+            # of quoted words is a list)
+            joins = value is not None and run and _TERM_GAP.match(gap) and (op or "bare" not in (kind, run[-1][1])) \
+                and (op != "," or kind == run[-1][1] == "ref")
+            if joins:
+                run.append((value, kind))
+            else:
+                if len(run) >= 2:
+                    out.append("".join(v for v, _ in run))
+                run = [(value, kind)] if value is not None else []
+            if m is not None:
+                last_end = m.end()
+    return [o for o in dict.fromkeys(out) if o.strip() and len(o) <= 80]
+
+
+_CAPITAL_RUN = re.compile(r"\b[A-Z][a-z]{2,}(?:[ \t]+[A-Z][a-z]{2,}){0,2}\b")
+_KEY_CUE = re.compile(r"(?i)\b(?:key(?:word)?|pass(?:word|phrase)|secret)\b[\s:=]*(?:is\s+|of\s+)?['\"‘“]?([A-Za-z]{3,16})\b")
+
+
+def _keyword_alphabet(key: str) -> str:
+    return "".join(dict.fromkeys(key.lower() + _ALPHABET))
+
+
+def _translate_letters(text: str, table: dict[str, str]) -> str:
+    return "".join((table[c.lower()].upper() if c.isupper() else table[c]) if c.lower() in table else c for c in text)
+
+
+def _keyed(text: str, shifts: ShiftIndex) -> list[str]:
+    """Readings of a text under the ciphers a key it states opens: the keyword alphabet (a
+    substitution), Vigenère and Beaufort, each way; kept when they give a name word."""
+    out = []
+    for key in dict.fromkeys(k.lower() for k in _KEY_CUE.findall(text)):
+        if key in ("the", "and", "for", "this", "that", "word", "cipher", "below"):
+            continue
+        mixed = _keyword_alphabet(key)
+        candidates = [_translate_letters(text, dict(zip(mixed, _ALPHABET))),
+                      _translate_letters(text, dict(zip(_ALPHABET, mixed)))]
+        # Vigenère and Beaufort, over the whole text and over each run of capitalised words
+        # (the key starts again where the name does)
+        runs = [m.group(0) for m in _CAPITAL_RUN.finditer(text)
+                if not all(shifts.is_name(w) or shifts.is_known(w.lower()) for w in m.group(0).split())]
+        for sign, beaufort in ((-1, False), (1, False), (1, True)):
+            candidates.append(_polyalphabetic(text, key, sign, beaufort))
+            replaced = text
+            for run in runs:
+                replaced = replaced.replace(run, _polyalphabetic(run, key, sign, beaufort))
+            candidates.append(replaced)
+        out += [c for c in candidates if shifts.names_in(c) and not shifts.names_in(text)]
+    return out
+
+
+def _polyalphabetic(text: str, key: str, sign: int, beaufort: bool) -> str:
+    chars, k = [], 0
+    for c in text:
+        low = c.lower()
+        if "a" <= low <= "z":
+            shift = ord(key[k % len(key)]) - 97
+            v = (shift - (ord(low) - 97)) % 26 if beaufort else (ord(low) - 97 + sign * shift) % 26
+            chars.append(chr(v + (65 if c.isupper() else 97)))
+            k += 1
         else:
-            if len(run) >= 2:
-                out.append("".join(values[k] for k, _ in run))
-            run = [(key, bare)] if m is not None and key in values else []
-        if m is not None:
-            last_end = m.end()
-    return [o for o in dict.fromkeys(out) if o.strip()]
+            chars.append(c)
+    return "".join(chars)
+
+
+def _progressive(text: str, shifts: ShiftIndex) -> str | None:
+    """The text with each run of capitalised words that a progressive Caesar shift (the
+    first letter shifted by k, each next one by one more or one less: Trithemius) turns into
+    name words written out."""
+    out, changed = text, False
+    for m in _CAPITAL_RUN.finditer(text):
+        run = m.group(0)
+        if all(shifts.is_name(w) or shifts.is_known(w.lower()) for w in run.split()):
+            continue
+        for step in (1, -1):
+            hit = None
+            for start in range(1, 26):
+                chars, k = [], 0
+                for c in run:
+                    if c.isalpha():
+                        chars.append(_shift(c, -(start + step * k)))
+                        k += 1
+                    else:
+                        chars.append(c)
+                plain = "".join(chars)
+                if all(w.lower() in shifts.names for w in plain.split()):
+                    hit = plain
+                    break
+            if hit:
+                out, changed = out.replace(run, hit), True
+                break
+    return out if changed else None
+
+
+_BRAINFUCK = re.compile(r"[+\-<>\[\].\s]{40,}")
+MAX_BF_STEPS = 200_000
+
+
+def _brainfuck(program: str) -> str | None:
+    """What a Brainfuck program prints (a bounded run; None when it does not finish, or
+    prints nothing readable)."""
+    code = [c for c in program if c in "+-<>[].,"]
+    jump, stack = {}, []
+    for i, c in enumerate(code):
+        if c == "[":
+            stack.append(i)
+        elif c == "]":
+            if not stack:
+                return None
+            j = stack.pop()
+            jump[i], jump[j] = j, i
+    if stack or "." not in code:
+        return None
+    tape, ptr, pc, out, steps = [0] * 4096, 0, 0, [], 0
+    while pc < len(code):
+        steps += 1
+        if steps > MAX_BF_STEPS or not 0 <= ptr < len(tape):
+            return None
+        c = code[pc]
+        if c == "+":
+            tape[ptr] = (tape[ptr] + 1) % 256
+        elif c == "-":
+            tape[ptr] = (tape[ptr] - 1) % 256
+        elif c == ">":
+            ptr += 1
+        elif c == "<":
+            ptr -= 1
+        elif c == "." and len(out) < 200:
+            out.append(chr(tape[ptr]))
+        elif c == "[" and tape[ptr] == 0 or c == "]" and tape[ptr] != 0:
+            pc = jump[pc]
+        pc += 1
+    text = "".join(out)
+    return text if text.strip() and _printable(text) else None
 
 
 def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
@@ -932,6 +1260,11 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
     if not text.isascii():
         for m in _VS_RUN.finditer(text):
             add(_codec_run(text, m, _variation_bytes))
+    if "[" in text and "+" in text:
+        for m in _BRAINFUCK.finditer(text):
+            printed = _brainfuck(m.group(0))
+            if printed:
+                add(_put(text, m.start(), m.end(), printed))
     for m in _BIT_RUN.finditer(text):
         add(_codec_run(text, m, _bits))
     if _UU_START.search(text):
@@ -944,6 +1277,17 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         capitals = next((words[:i] for i, w in enumerate(words) if not w[0].isupper()), words)
         add(f"{text}\n" + "".join(w[0] for w in (capitals if len(capitals) >= 3 else words)))
     add(_multichar_leet(text, shifts))
+    named = _letter_names(text)
+    if named:
+        add(f"{text}\n" + " ".join(named))
+    if _LONE_CAPITAL.search(text):
+        add(_LONE_CAPITAL.sub(r"\1\2", text))
+    if "—" in text or "--" in text or "then" in text or "followed" in text:
+        add(_continued(text))
+    if "osition" in text or "index" in text or "place" in text or "slot" in text:
+        add(_placed_letters(text))
+    if shifts is not None and shifts.names:
+        add(_resegmented(text, shifts))
     spelled = _spelled(text)
     if spelled:  # all runs in one reading: a name spelled in two runs ("... then ...") stays whole
         add(f"{text}\n" + " ".join(spelled))
@@ -971,6 +1315,10 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         add("".join(UNFLIP.get(c, c) for c in reversed(text)))
     add(_letter_games(text, shifts))
     if shifts is not None and shifts.names:
+        if _KEY_CUE.search(text):
+            for keyed in _keyed(text, shifts):
+                add(keyed)
+        add(_progressive(text, shifts))
         add(_word_ciphers(text, shifts))
         add(_strided(text, shifts))
         add(_joined_breaks(text, shifts))

@@ -74,6 +74,7 @@ _STRIP = "()[]{}<>\"'«»“”‘’`?!:"
 _GROUP_SPLIT = re.compile(r"[ \t]*[/|;,]+[ \t]*|[ \t]{2,}|\n+")
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
 _CAPITALISED = re.compile(r"^[A-Z][a-z]*$")
+_SPANS = (re.compile(r"[\"“«(\[]([^\"”»()\[\]\n]{4,80})[\"”»)\]]"), re.compile(r":[ \t]+([^\n?:]{4,80})"))
 _HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]{2,}(?:-[A-Za-z]{2,}){2,}(?![\w-])")
 
 
@@ -438,6 +439,23 @@ class TraceIndex:
             if len(words) >= 4 and sum(any(c.isupper() for c in w[1:]) for w in words) >= 2 and len(marked) >= 3:
                 for start in (0, 1):  # the first word's capital may be sentence case or part of it
                     out.append("".join(c for w in words[start:] for c in w if c.isupper()).lower())
+        # capitals put inside ordinary words ("poLAR CHild", "sTAMp SIren kNight"): the
+        # capitals of a run of mixed-case words, each with a capital after its first letter
+        run = []
+        for tok in [*(t.strip(_STRIP + ".,;") for t in text.split()), ""]:
+            if len(tok) >= 2 and tok.isalpha() and any(c.isupper() for c in tok[1:]) and any(c.islower() for c in tok):
+                run.append("".join(c for c in tok if c.isupper()))
+                continue
+            if run:
+                out.append("".join(run).lower())
+            run = []
+        # every capital of a short quoted or bracketed span, or of the words after a colon
+        # ("the CAPS in 'roYAl miRROr Walnut'", "(kNow put About See Happy.)")
+        for span in _SPANS:
+            for m in span.finditer(text):
+                capitals = "".join(c for c in m.group(1) if c.isupper()).lower()
+                if len(capitals) >= 4:
+                    out.append(capitals)
         return [s for s in out if s in self.words]
 
     def _near(self, low: str) -> list[tuple[tuple[str, ...], int]]:
