@@ -187,7 +187,12 @@ class LexicalMatcher:
                 "`entity` to each person's name")
         known = sorted({names[i.entity] for i in retain if names.get(i.entity)} | set(known_names))
         vocabulary = {o for i in [*forget, *retain] for o in i.options}
-        return cls(dict(answers), known, reserved_words=vocabulary)
+        matcher = cls(dict(answers), known, reserved_words=vocabulary)
+        # the words of the items' own questions (genre, occupation, write, ...) let text with
+        # its word boundaries moved be cut again into words
+        matcher.shifts.vocabulary |= {w.lower() for i in [*forget, *retain]
+                                      for q in (i.question, *i.paraphrased_questions) for w in re.findall(r"[A-Za-z]{2,}", q)}
+        return matcher
 
     # ---- matching ----------------------------------------------------------------
     def _answer_in(self, entity: _Entity, folded: str) -> str | None:

@@ -456,6 +456,7 @@ def _placed_letters(text: str) -> str | None:
     return f"{text}\n" + " ".join(x.capitalize() for x in filled) if filled else None
 
 
+MAX_UNREAD_SHARE = 0.25
 _STUCK_CAPITAL = re.compile(r"\b[a-z]+[A-Z][a-z]*\b")
 
 
@@ -468,8 +469,9 @@ def _resegmented(text: str, shifts: ShiftIndex) -> str | None:
     for line in text.splitlines():
         tokens = _WORD.findall(line)
         known = sum(t.lower() in vocabulary for t in tokens)
-        # broken spacing: most of the line's words unknown, or a capital stuck inside a word
-        if len(tokens) < 3 or len(line) > 240 or known * 2 >= len(tokens) and not _STUCK_CAPITAL.search(line):
+        # broken spacing: a third of the line's words unknown, or a capital stuck inside a word
+        if len(tokens) < 3 or len(line) > 240 or len(tokens) - known < 2 or \
+                known * 3 >= 2 * len(tokens) and not _STUCK_CAPITAL.search(line):
             lines.append(line)
             continue
         glued = "".join(tokens).lower()
@@ -490,6 +492,9 @@ def _resegmented(text: str, shifts: ShiftIndex) -> str | None:
                     if (u2, k2 + 1) < cand[:2]:
                         cand = (u2, k2 + 1, w2 + [piece])
             best[i] = cand
+        if best[n][0] > MAX_UNREAD_SHARE * n:
+            lines.append(line)  # it does not read once cut again (a reversed text, prose of another language)
+            continue
         words = best[n][2]
         # a name counts only where it crosses a boundary of the text's own words ("wasP arr
         # inF"): one inside a word ("tomorrow") or a word of its own ("O. Tolk") was read as
@@ -540,7 +545,7 @@ class ShiftIndex:
             self.name_index.setdefault(_signature(w), set()).add(w)
         self.atbash_names = {_atbash(w): w for w in self.names}
         # every known word and English short word, for cutting glued text into words
-        self.vocabulary = frozenset(w for ws in self.index.values() for w in ws) | SHORT_WORDS
+        self.vocabulary = {w for ws in self.index.values() for w in ws} | SHORT_WORDS
 
     def is_name(self, word: str) -> bool:
         """``word`` (any case) is a name word, also as a possessive ("Ormes", "Orme's")."""
