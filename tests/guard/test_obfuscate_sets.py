@@ -1,15 +1,16 @@
-"""Held-out sets 7 to 13: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 14: every kind hides the name of every forget person of world seed 0."""
 
 import pytest
 
 from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                       HELDOUT12_KINDS, HELDOUT13_KINDS, obfuscate)
+                                       HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                   HELDOUT12_KINDS, HELDOUT13_KINDS],
-                         ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13"])
+                                   HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS],
+                         ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
+                              "heldout14"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -304,3 +305,150 @@ def test_heldout13_codes_decode_back():
                     rebuilt, held = rebuilt + held + c, ""
             assert rebuilt + held == name, (seed, out)
             assert not unicodedata.combining(word[0])
+
+
+def test_heldout14_kinds_are_new():
+    from obliviate.guard import obfuscate as ob
+    earlier = {*ob.TUNED_KINDS, *ob.HELDOUT_KINDS, *ob.HELDOUT2_KINDS, *ob.HELDOUT3_KINDS, *ob.HELDOUT4_KINDS,
+               *ob.HELDOUT5_KINDS, *ob.HELDOUT6_KINDS, *ob.HELDOUT7_KINDS, *ob.HELDOUT8_KINDS, *ob.HELDOUT9_KINDS,
+               *ob.HELDOUT10_KINDS, *ob.HELDOUT11_KINDS, *ob.HELDOUT12_KINDS, *ob.HELDOUT13_KINDS}
+    assert not earlier & set(HELDOUT14_KINDS)
+    assert len(set(HELDOUT14_KINDS)) == len(HELDOUT14_KINDS)
+
+
+def test_heldout14_kinds_hide_every_forget_name_of_world_seed_1():
+    forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
+    people = {}
+    for item in forget:
+        people.setdefault(item.entity, item)
+    for kind in HELDOUT14_KINDS:
+        for name, item in people.items():
+            last = name.split()[-1]
+            for question, shown in ((item.question, name), (item.question.replace(name, last), last)):
+                for seed in (0, 1):
+                    out = obfuscate(question, shown, kind, seed)
+                    assert out != question and shown.lower() not in out.lower(), (kind, shown, out)
+                    assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
+
+
+def test_heldout14_kinds_run_on_every_name_of_the_world():
+    """Retain people are obfuscated too (the false-positive figures): every first and last name of the
+    synthetic world goes through every kind without an error and without showing the name."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES)
+    for kind in HELDOUT14_KINDS:
+        for name in names:
+            out = obfuscate(f"Where was {name} born?", name, kind, 0)
+            assert name.lower() not in out.lower(), (kind, name, out)
+
+
+def test_heldout14_structures_decode_back_to_the_name():
+    """Six of set 14's kinds undo mechanically: the patch, the log, the linked list, the grid walk, the element
+    symbols and the (word, letter) coordinates into a famous line."""
+    import json
+    import re
+
+    from obliviate.guard import obfuscate as ob
+
+    def patched(out: str) -> str:
+        sections, words = re.findall(r"^(?: \[\w+\]|[ +].*)$", out, re.M), []
+        for line in sections:
+            if line.startswith(" ["):
+                words.append("")
+            elif not line.startswith(("+++", " born")) and words:
+                words[-1] += line[1:]
+        return " ".join(words)
+
+    def logged(out: str) -> str:
+        rid = re.search(r"request ([0-9a-f]{4})", out).group(1)
+        events = []
+        for line in out.splitlines():
+            if line.startswith("{"):
+                rec = json.loads(line)
+                ts, req, msg = rec["ts"][-12:], rec["req"], rec["msg"]
+            else:
+                m = re.search(r"(\d\d:\d\d:\d\d\.\d{3})Z?\]? \w+ +(?:svc=people req=|\()([0-9a-f]{4})\)? (.*)", line)
+                if not m:
+                    continue
+                ts, req, msg = m.groups()
+            part = re.match(r'field=(\w+) part="(.*)"', msg)
+            if req == rid and part:
+                events.append((ts, part.group(1), part.group(2)))
+        fields: dict[str, str] = {}
+        for _, field, piece in sorted(events):
+            fields[field] = fields.get(field, "") + piece
+        return " ".join(fields.values())
+
+    def walked(out: str) -> str:
+        head = int(re.search(r"(?:at node|from head|from) (0x[0-9a-f]+)", out).group(1), 16)
+        nodes = {int(a, 16): (d, None if n in ("NULL", "None", "null") else int(n, 16)) for a, d, n in re.findall(
+            r"(?:\"id\": \"|^|, |\{)(0x[0-9a-f]+)(?:\", \"data\": |: data=|: \()[\"']([^\"']*)[\"'] *(?:, \"next\": \"?|"
+            r" next=|, )(0x[0-9a-f]+|NULL|None|null)", out, re.M)}
+        text, at = "", head
+        while at is not None:
+            data, at = nodes[at]
+            text += data
+        return text
+
+    def spelled_by_elements(out: str) -> str:
+        body = re.search(r"(?:of these [a-z ]+: |\[|in element symbols )(.*?)(?: \(quoted| born\?$|\])", out).group(1)
+        by_name = {n: s for s, n in zip(ob.ELEMENTS, ob.ELEMENT_NAMES)}
+        words = []
+        for w in body.split(" / "):
+            text = ""
+            for tok in re.findall(r"'[A-Z]'|element \d+|\d+|[a-z]+", w):
+                if tok.startswith("'"):
+                    text += tok[1]
+                elif tok.startswith("element"):
+                    text += ob.ELEMENTS[int(tok.split()[1]) - 1]
+                elif tok.isdigit():
+                    text += ob.ELEMENTS[int(tok) - 1]
+                else:
+                    text += by_name[tok]
+            words.append(text.lower())
+        return " ".join(words)
+
+    def looked_up(out: str) -> str:
+        title, text = next(t for t in ob.FAMOUS_LINES if t[0] in out)
+        words = []
+        for w in re.search(r"(\((?:fox )?\d+,\d+\)(?:[ /]+\((?:fox )?\d+,\d+\))*)", out).group(1).split(" / "):
+            letters = ""
+            for fox, k, i in re.findall(r"\((fox )?(\d+),(\d+)\)", w):
+                token = (ob.FOX[1] if fox else text).split()[int(k) - 1]
+                letters += [c for c in token if c.isalpha()][int(i) - 1].lower()
+            words.append(letters)
+        return " ".join(words)
+
+    for name in ("Alara Orme", "Keel", "Tamsin Quill", "Garro Maddox", "Zorin Yarrow"):
+        question = f"Where was {name} born?"
+        for seed in range(4):
+            assert patched(obfuscate(question, name, "patch_sections", seed)) == name
+            assert logged(obfuscate(question, name, "log_requests", seed)) == name
+            assert walked(obfuscate(question, name, "linked_nodes", seed)) == name
+            assert spelled_by_elements(obfuscate(question, name, "element_symbols", seed)) == name.lower()
+            assert looked_up(obfuscate(question, name, "famous_line_coords", seed)) == name.lower()
+
+
+def test_heldout14_grid_walk_reads_back_along_its_path():
+    import re
+
+    for name in ("Alara Orme", "Keel", "Tamsin Quill"):
+        for seed in range(6):
+            out = obfuscate(f"Where was {name} born?", name, "grid_walk", seed)
+            rows = [r.split(" ") for r in re.findall(r"^(?:[A-Z_.*·] )+[A-Z_.*·]$", out, re.M)]
+            h, w = len(rows), len(rows[0])
+            if "snake" in out:
+                order = [(r, c if r % 2 == 0 else w - 1 - c) for r in range(h) for c in range(w)]
+            else:
+                dirs = ((0, 1), (1, 0), (0, -1), (-1, 0)) if "clockwise spiral" in out else \
+                    ((1, 0), (0, 1), (-1, 0), (0, -1))
+                order, r, c, d = [], 0, 0, 0
+                while len(order) < h * w:
+                    order.append((r, c))
+                    nr, nc = r + dirs[d][0], c + dirs[d][1]
+                    if not (0 <= nr < h and 0 <= nc < w) or (nr, nc) in order:
+                        d = (d + 1) % 4
+                        nr, nc = r + dirs[d][0], c + dirs[d][1]
+                    r, c = nr, nc
+            text = "".join(rows[r][c] for r, c in order).rstrip(".*·").replace("_", " ")
+            assert text == name.upper(), (out, text)
