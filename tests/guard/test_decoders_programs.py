@@ -26,28 +26,25 @@ def _keyword_encode(text: str, key: str) -> str:
     return "".join((table[c.lower()].upper() if c.isupper() else table[c]) if c.lower() in table else c for c in text)
 
 
-def _vigenere_encode(text: str, key: str) -> str:
+def _shift_letters(text: str, shift_of) -> str:
+    """Each letter shifted by ``shift_of(k)``, k counting the letters."""
     out, k = [], 0
     for c in text:
         if c.isalpha():
             base = 65 if c.isupper() else 97
-            out.append(chr((ord(c) - base + ord(key[k % len(key)].lower()) - 97) % 26 + base))
+            out.append(chr((ord(c) - base + shift_of(k)) % 26 + base))
             k += 1
         else:
             out.append(c)
     return "".join(out)
+
+
+def _vigenere_encode(text: str, key: str) -> str:
+    return _shift_letters(text, lambda k: ord(key[k % len(key)].lower()) - 97)
 
 
 def _progressive(text: str, start: int, step: int) -> str:
-    out, k = [], 0
-    for c in text:
-        if c.isalpha():
-            base = 65 if c.isupper() else 97
-            out.append(chr((ord(c) - base + start + step * k) % 26 + base))
-            k += 1
-        else:
-            out.append(c)
-    return "".join(out)
+    return _shift_letters(text, lambda k: start + step * k)
 
 
 READ = {
