@@ -469,9 +469,11 @@ def _resegmented(text: str, shifts: ShiftIndex) -> str | None:
     for line in text.splitlines():
         tokens = _WORD.findall(line)
         known = sum(t.lower() in vocabulary for t in tokens)
-        # broken spacing: a third of the line's words unknown, or a capital stuck inside a word
+        # broken spacing: a third of the line's words unknown and two fragments of at most three
+        # letters that are no word, or a capital stuck inside a word
+        fragments = sum(len(t) <= 3 and t.lower() not in vocabulary for t in tokens)
         if len(tokens) < 3 or len(line) > 240 or len(tokens) - known < 2 or \
-                known * 3 >= 2 * len(tokens) and not _STUCK_CAPITAL.search(line):
+                (known * 3 >= 2 * len(tokens) or fragments < 2) and not _STUCK_CAPITAL.search(line):
             lines.append(line)
             continue
         glued = "".join(tokens).lower()
@@ -998,6 +1000,7 @@ _TERM = re.compile(
     r"|(?P<mark>[.*$%@]?)(?P<var>(?<![\w\\])[A-Za-z_]\w{0,15})(?:\[(?P<i>-?\d{1,3})\])?"
     r"(?:\[(?P<a>-?\d{0,3}):(?P<b>-?\d{0,3})\]|\.(?P<fn>substring|slice|substr)\(\s*(?P<x>\d{1,3})\s*"
     r"(?:,\s*(?P<y>\d{1,3})\s*)?\))?%?")
+_ASSEMBLY_HINT = re.compile(r"[=&+*\[]|\$\{|\bjoin\b")
 _CHAR_CODE = re.compile(r"\b(?:chr|CHAR|fromCharCode)\s*\(|\(char\)")
 _TERM_GAP = re.compile(r"^\s*(?:[+,&~]|\|\||\.\.|\s\.\s)?\s*$")
 
@@ -1139,30 +1142,35 @@ def _polyalphabetic(text: str, key: str, sign: int, beaufort: bool) -> str:
 def _progressive(text: str, shifts: ShiftIndex) -> str | None:
     """The text with each run of capitalised words that a progressive Caesar shift (the
     first letter shifted by k, each next one by one more or one less: Trithemius) turns into
-    name words written out."""
+    name words written out. Taking the progression out leaves a plain Caesar shift of the
+    name, found by its letter differences (:func:`_signature`)."""
     out, changed = text, False
     for m in _CAPITAL_RUN.finditer(text):
         run = m.group(0)
         if all(shifts.is_name(w) or shifts.is_known(w.lower()) for w in run.split()):
             continue
         for step in (1, -1):
+            words, k = [], 0
+            for w in run.split():
+                words.append(_shift_each(w.lower(), -step, k))
+                k += len(w)
+            # each word is now a Caesar shift of a name word, all by the same shift
             hit = None
-            for start in range(1, 26):
-                chars, k = [], 0
-                for c in run:
-                    if c.isalpha():
-                        chars.append(_shift(c, -(start + step * k)))
-                        k += 1
-                    else:
-                        chars.append(c)
-                plain = "".join(chars)
-                if all(w.lower() in shifts.names for w in plain.split()):
-                    hit = plain
+            for target in shifts.name_index.get(_signature(words[0]), ()):
+                shift = (ord(target[0]) - ord(words[0][0])) % 26
+                plain = [_shift(w, shift) for w in words]
+                if shift and all(p in shifts.names for p in plain):
+                    hit = " ".join(p.capitalize() for p in plain)
                     break
             if hit:
                 out, changed = out.replace(run, hit), True
                 break
     return out if changed else None
+
+
+def _shift_each(word: str, step: int, first: int) -> str:
+    """Letter i of ``word`` shifted by step * (first + i)."""
+    return "".join(chr((ord(c) - 97 + step * (first + i)) % 26 + 97) for i, c in enumerate(word))
 
 
 _BRAINFUCK = re.compile(r"[+\-<>\[\].\s]{40,}")
@@ -1282,7 +1290,7 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         capitals = next((words[:i] for i, w in enumerate(words) if not w[0].isupper()), words)
         add(f"{text}\n" + "".join(w[0] for w in (capitals if len(capitals) >= 3 else words)))
     add(_multichar_leet(text, shifts))
-    named = _letter_names(text)
+    named = _letter_names(text) if sum(t in LETTER_NAMES for t in re.findall(r"[^\W\d_]+", text.lower())) >= 4 else []
     if named:
         add(f"{text}\n" + " ".join(named))
     if _LONE_CAPITAL.search(text):
@@ -1291,8 +1299,6 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         add(_continued(text))
     if "osition" in text or "index" in text or "place" in text or "slot" in text:
         add(_placed_letters(text))
-    if shifts is not None and shifts.names:
-        add(_resegmented(text, shifts))
     spelled = _spelled(text)
     if spelled:  # all runs in one reading: a name spelled in two runs ("... then ...") stays whole
         add(f"{text}\n" + " ".join(spelled))
@@ -1306,7 +1312,7 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         values = {k: a or b for k, a, b in _SLOT_VALUE.findall(text)}
         if values:
             add(_SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), _SLOT_VALUE.sub("", text)))
-    if ("=" in text or ":" in text or "&" in text) and (joined := _assembled(text)):
+    if _ASSEMBLY_HINT.search(text) and (joined := _assembled(text)):
         add(f"{text}\n" + "\n".join(joined))
     pieces = _QUOTED.findall(text)
     if len(pieces) >= 2:  # "Let A = 'Par' and B = 'rin Frost'": the pieces, joined
@@ -1346,6 +1352,11 @@ def decodings(text: str, shifts: ShiftIndex | None = None, depth: int = 2,
     """
     seen = [text]
     frontier = [text]
+    # word boundaries moved: the prompt as written only (a reading that reverses or shifts
+    # letters is no text with its spaces misplaced)
+    cut = _resegmented(text, shifts) if shifts is not None and shifts.names else None
+    if cut and cut != text:
+        seen.append(cut)
     for _ in range(depth):
         nxt = []
         for t in frontier:
