@@ -1,4 +1,6 @@
-"""Held-out sets 7 to 14: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 15: every kind hides the name of every forget person of world seed 0."""
+
+import re
 
 import pytest
 
@@ -6,13 +8,13 @@ from obliviate.guard import obfuscate as _ob
 
 from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                       HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, obfuscate)
+                                       HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                   HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS],
+                                   HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS],
                          ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-                              "heldout14"])
+                              "heldout14", "heldout15"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -41,7 +43,7 @@ def test_heldout_kinds_hide_every_forget_name(kinds):
 
 
 
-SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 15)}
+SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 16)}
 
 
 @pytest.mark.parametrize("n", sorted(set(SETS) - {7}))
@@ -51,7 +53,7 @@ def test_heldout_kinds_are_new(n):
     assert len(set(SETS[n])) == len(SETS[n])
 
 
-@pytest.mark.parametrize("n", [10, 11, 12, 13, 14])
+@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15])
 def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
     forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
     people = {}
@@ -67,7 +69,7 @@ def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
                     assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
 
 
-@pytest.mark.parametrize("n", [12, 14])
+@pytest.mark.parametrize("n", [12, 14, 15])
 def test_heldout_kinds_run_on_every_name_of_the_world(n):
     """Retain people are obfuscated too (the false-positive figures): every first and last name of the
     synthetic world goes through every kind without an error and without showing the name."""
@@ -363,3 +365,56 @@ def test_heldout14_grid_walk_reads_back_along_its_path():
                     r, c = nr, nc
             text = "".join(rows[r][c] for r, c in order).rstrip(".*·").replace("_", " ")
             assert text == name.upper(), (out, text)
+
+
+def test_heldout15_decoys_and_words_spell_no_name_of_the_world():
+    """Set 15's decoy names and everyday words are none of the world's names (no decoy is another person)."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    world = {n.lower() for n in (*FIRST_NAMES, *LAST_NAMES)}
+    assert _ob._WORLD_NAME_WORDS == world
+    assert not world & set(_ob.EVERYDAY_WORDS)
+    for name in [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES):
+        question = f"Which prize did {name} win?"
+        for kind in ("decoy_correction", "codename_glossary", "autocorrected_words"):
+            out = obfuscate(question, name, kind, 0).lower()
+            assert not [n for n in world if re.search(rf"\b{n}\b", out) and n not in question.lower()], (kind, out)
+
+
+def test_heldout15_markup_and_steps_decode_back_to_the_name():
+    """Four of set 15's kinds undo mechanically: the XML entities, the comments and footnotes, the family
+    nicknames, the "my first is in ... but not in ..." riddle."""
+    for name in ("Alara Orme", "Keel", "Tamsin Quill", "Garro Maddox", "Zorin Yarrow", "Ivo Dax"):
+        question = f"Where was {name} born?"
+        for seed in range(4):
+            out = obfuscate(question, name, "xml_entities", seed)
+            ents = dict(re.findall(r'<!ENTITY (\w+) "([^"]*)">', out))
+            body = re.search(r"<(\w+)>(.*)</\1>", out).group(2)
+            assert re.sub(r"&(\w+);", lambda m: ents[m.group(1)], body) == question
+
+            out = obfuscate(question, name, "footnotes_and_comments", seed)
+            notes = dict(re.findall(r"^\[\^(\w+)\]: (.*)$", out, re.M))
+            first = out.split("\n")[0]
+            first = re.sub(r"<!-- ?(.*?) ?-->", r"\1", first)
+            assert re.sub(r"\[\^(\w+)\]", lambda m: notes[m.group(1)], first) == question
+
+            out = obfuscate(question, name, "family_pieces", seed)
+            nick = {}
+            for plain, relation in _ob.FAMILY:
+                m = re.search(rf"(?:{re.escape(plain)}(?: goes by |'s nickname is )|We call {re.escape(plain)} )'([^']*)'",
+                              out, re.I)
+                if m:
+                    nick[relation] = m.group(1)
+            words = []
+            for spec in re.findall(r"the (?:first name|surname|name) is ([^;()]*?)(?:;|\)|, letters)", out):
+                rels = re.findall(r"(?:nickname of |that of |is )?(" + "|".join(re.escape(r) for _, r in _ob.FAMILY)
+                                  + ")", spec)
+                words.append("".join(nick[r] for r in rels))
+            assert " ".join(words) == name, (out, words)
+
+            out = obfuscate(question, name, "my_first_riddle", seed)
+            letters = []
+            for a, b, n in re.findall(r"my \w+ is (?:in '(\w+)' but not in '(\w+)'|(.*?))(?=;|\.| —|\)|\]|$)", out):
+                if a:
+                    (c,) = set(a) - set(b)
+                    letters.append(c)
+            assert "".join(letters) == name.lower().replace(" ", ""), out
