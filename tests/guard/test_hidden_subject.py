@@ -120,3 +120,11 @@ def test_real_names_of_many_languages_pass_when_failing_closed(guards, splits):
     assert len(prompts) == len(UNKNOWN_PEOPLE) >= 150
     blocked = [p for p, d in zip(prompts, guards["block"].check_many(prompts)) if d.blocked]
     assert blocked == []
+
+
+@pytest.mark.parametrize("prompt", [
+    "World seed 1 has the fingerprint ba98befd7122d411; how do I reproduce it?",  # a 64-bit id
+    "Why does MongoDB return 507f1f77bcf86cd799439011 as the _id?",  # an object id
+])
+def test_ids_of_16_and_24_hex_digits_are_data(guards, prompt):
+    assert not guards["block"].check(qa_prompt(prompt)).blocked, prompt

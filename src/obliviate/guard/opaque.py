@@ -13,7 +13,7 @@ encoding:
    readable when none of its tokens is one of these:
    - a *code*: a run of letters and digits of 8 or more characters that mixes both (6 or
      more when letters and digits alternate four times: ``3uzwy3qs``), unless it is hex of
-     a digest's length (32, 40, 56, 64, 96 or 128 digits), hex of at most 12 digits, with
+     a digest's or an id's length (16, 24, 32, 40, 56, 64, 96 or 128 digits), hex of at most 12 digits, with
      or without ``0x`` (a short hash, an error code, a colour), or all its letter pieces
      are word-like (``x86_64``, ``iPhone15``);
    - *letter soup*: a word (a token of letters with brackets or punctuation around it, not
@@ -83,7 +83,7 @@ from typing import Callable
 
 from obliviate.guard.normalize import SHORT_WORDS, strip_invisible
 
-DIGEST_HEX_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+DIGEST_HEX_LENGTHS = frozenset({16, 24, 32, 40, 56, 64, 96, 128})  # 64-bit ids and fingerprints, object ids, digests
 _VOWELS = set("aeiouy")
 # Two-consonant beginnings of English words (and of common names): any other pair of
 # consonants that starts a word of 4 or more letters is letter soup.
