@@ -123,11 +123,12 @@ class LexicalMatcher:
     """Flags texts that mention a forget entity (see module docstring)."""
 
     def __init__(self, forget_answers: dict[str, list[str]], known_names: list[str] | tuple[str, ...] = (),
-                 reserved_words: set[str] | frozenset[str] = frozenset()):
+                 reserved_words: set[str] | frozenset[str] = frozenset(), question_words: set[str] = frozenset()):
         """``forget_answers``: forget entity -> its answer strings; ``known_names``: people
         who must stay answerable (retain); ``reserved_words``: words a lone first name is
         never taken for without further evidence (e.g. answer vocabulary: "Ember" is a name
-        and a prize)."""
+        and a prize); ``question_words``: words of the items' questions, known when text
+        whose word boundaries moved is cut again (:func:`~obliviate.guard.normalize.decodings`)."""
         if not forget_answers:
             raise ObliviateError("the guard needs at least one forget entity; the forget items have "
                                  "no `entity` field (set it to the person or subject each item is about)")
@@ -157,6 +158,9 @@ class LexicalMatcher:
         # The name words (and full names glued) are what the one-piece readings look for.
         glued_names = {"".join(fold(n).split()) for n in [*forget_answers, *known_names]}
         self.shifts = ShiftIndex(COMMON_WORDS | name_words, names=name_words | glued_names)
+        # the words of the items' own questions (genre, occupation, write, ...) let text with
+        # its word boundaries moved be cut again into words
+        self.shifts.vocabulary |= {w.lower() for w in question_words}
         # Names in an encoding no decoder reads, found by their shape (see obliviate.guard.trace).
         def words(name: str) -> tuple[str, ...]:
             return tuple(re.sub(r"[^a-z]+", " ", fold(name)).split())
@@ -187,12 +191,9 @@ class LexicalMatcher:
                 "`entity` to each person's name")
         known = sorted({names[i.entity] for i in retain if names.get(i.entity)} | set(known_names))
         vocabulary = {o for i in [*forget, *retain] for o in i.options}
-        matcher = cls(dict(answers), known, reserved_words=vocabulary)
-        # the words of the items' own questions (genre, occupation, write, ...) let text with
-        # its word boundaries moved be cut again into words
-        matcher.shifts.vocabulary |= {w.lower() for i in [*forget, *retain]
-                                      for q in (i.question, *i.paraphrased_questions) for w in re.findall(r"[A-Za-z]{2,}", q)}
-        return matcher
+        questions = {w for i in [*forget, *retain] for q in (i.question, *i.paraphrased_questions)
+                     for w in re.findall(r"[A-Za-z]{2,}", q)}
+        return cls(dict(answers), known, reserved_words=vocabulary, question_words=questions)
 
     # ---- matching ----------------------------------------------------------------
     def _answer_in(self, entity: _Entity, folded: str) -> str | None:

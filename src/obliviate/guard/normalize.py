@@ -94,6 +94,12 @@ _SYMBOLS = str.maketrans(LEET_SYMBOLS)
 _DIGITS = str.maketrans(LEET_DIGITS)
 
 
+def unaccented(text: str) -> str:
+    """Accented letters as their base letters ("Cäsar" is "Casar"): NFKD splits them into base
+    and combining mark, and the marks are dropped."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """NFKC + accent stripping + homoglyph mapping + casefold; digits are kept.
 
@@ -104,9 +110,7 @@ def fold(text: str) -> str:
         # Small-capital text writes q as "ǫ" (Unicode has no small capital Q): read it as q
         # before its ogonek is stripped below.
         text = text.replace("ǫ", "q")
-        # NFKD splits accented letters into base + combining mark; drop the marks.
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-        text = text.translate(_UPPER)
+        text = unaccented(text).translate(_UPPER)
     text = text.casefold()
     if text.isascii():
         return text
@@ -380,7 +384,9 @@ for _letter, _names in zip(_ALPHABET := "abcdefghijklmnopqrstuvwxyz", (
         "z zee zed zeta ceta zède zett")):
     for _name in _names.split():
         LETTER_NAMES.setdefault(_name, _letter)
-_WORD_BREAK_NOTE = re.compile(r"(?i)\((?:space|leerzeichen|espace|espacio|spazio)\)|\s/\s|[|;]")
+_WORD_BREAK = r"\((?:space|leerzeichen|espace|espacio|spazio)\)|\s/\s|[|;]"
+_WORD_BREAK_NOTE = re.compile(_WORD_BREAK, re.IGNORECASE)
+_LETTER_NAME_SPLIT = re.compile(r"(" + _WORD_BREAK + r"|[\s,\-–]+)", re.IGNORECASE)
 
 
 def _letter_names(text: str) -> list[str]:
@@ -389,8 +395,7 @@ def _letter_names(text: str) -> list[str]:
     out = []
     for line in text.splitlines():
         words, run, long_names = [], [], 0
-        for piece in [*re.split(r"(\((?:space|leerzeichen|espace|espacio|spazio)\)|\s/\s|[|;]|[\s,\-–]+)", line,
-                                flags=re.IGNORECASE), "#end"]:
+        for piece in [*_LETTER_NAME_SPLIT.split(line), "#end"]:
             tok = piece.strip().lower().strip(".?!:\"'")
             if not tok or re.fullmatch(r"[\s,\-–]+", piece):
                 continue
@@ -1090,6 +1095,14 @@ def _assembled(text: str) -> list[str]:
 
 
 _CAPITAL_RUN = re.compile(r"\b[A-Z][a-z]{2,}(?:[ \t]+[A-Z][a-z]{2,}){0,2}\b")
+
+
+def _unknown_capital_runs(text: str, shifts: ShiftIndex) -> list[str]:
+    """Runs of one to three capitalised words not all of which are names or known words."""
+    return [m.group(0) for m in _CAPITAL_RUN.finditer(text)
+            if not all(shifts.is_name(w) or shifts.is_known(w.lower()) for w in m.group(0).split())]
+
+
 _KEY_CUE = re.compile(r"(?i)\b(?:key(?:word)?|pass(?:word|phrase)|secret)\b[\s:=]*(?:is\s+|of\s+)?['\"‘“]?([A-Za-z]{3,16})\b")
 
 
@@ -1113,8 +1126,7 @@ def _keyed(text: str, shifts: ShiftIndex) -> list[str]:
                       _translate_letters(text, dict(zip(_ALPHABET, mixed)))]
         # Vigenère and Beaufort, over the whole text and over each run of capitalised words
         # (the key starts again where the name does)
-        runs = [m.group(0) for m in _CAPITAL_RUN.finditer(text)
-                if not all(shifts.is_name(w) or shifts.is_known(w.lower()) for w in m.group(0).split())]
+        runs = _unknown_capital_runs(text, shifts)
         for sign, beaufort in ((-1, False), (1, False), (1, True)):
             candidates.append(_polyalphabetic(text, key, sign, beaufort))
             replaced = text
@@ -1145,10 +1157,7 @@ def _progressive(text: str, shifts: ShiftIndex) -> str | None:
     name words written out. Taking the progression out leaves a plain Caesar shift of the
     name, found by its letter differences (:func:`_signature`)."""
     out, changed = text, False
-    for m in _CAPITAL_RUN.finditer(text):
-        run = m.group(0)
-        if all(shifts.is_name(w) or shifts.is_known(w.lower()) for w in run.split()):
-            continue
+    for run in _unknown_capital_runs(text, shifts):
         for step in (1, -1):
             words, k = [], 0
             for w in run.split():
@@ -1225,7 +1234,7 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
     if "&" in text:
         add(_html.unescape(text))
     if not text.isascii():  # accented letters as their letters ("Lárksz Úlmó"), for the name traces
-        add("".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)))
+        add(unaccented(text))
     if _STRUCK.search(text):
         add(_STRUCK.sub("", text))  # struck-out text is deleted: "P<s>m</s>arrin", "P~~x~~arrin", "Px\u0336arrin"
     if "<" in text and _TAG.search(text):

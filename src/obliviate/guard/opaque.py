@@ -81,7 +81,7 @@ import re
 import unicodedata
 from typing import Callable
 
-from obliviate.guard.normalize import SHORT_WORDS, strip_invisible
+from obliviate.guard.normalize import SHORT_WORDS, strip_invisible, unaccented
 
 DIGEST_HEX_LENGTHS = frozenset({16, 24, 32, 40, 56, 64, 96, 128})  # 64-bit ids and fingerprints, object ids, digests
 _VOWELS = set("aeiouy")
@@ -367,8 +367,7 @@ def _readable_subject(slot: str) -> bool:
             continue  # "the author born in 1962", "the 2 sisters"; "5335" is a code
         # Accented letters read as their letters ("José"); other look-alikes do not (a name
         # in turned, mirrored or another script's letters that no matcher read is unreadable).
-        folded = tok if tok.isascii() else "".join(
-            c for c in unicodedata.normalize("NFKD", tok) if not unicodedata.combining(c))
+        folded = tok if tok.isascii() else unaccented(tok)
         if _INITIALS.fullmatch(folded):
             words += 1  # "J.K", "U.S"
             continue
@@ -403,10 +402,12 @@ LANGUAGES = (
     "chinese|mandarin|cantonese|japanese|korean|indonesian|malay|tagalog|filipino|swahili|zulu|xhosa|amharic|"
     "yoruba|igbo|hausa|latin|irish|welsh|gaelic|basque|catalan|galician|lithuanian|latvian|georgian|armenian|"
     "albanian|macedonian|maltese|esperanto|pinyin|cyrillic|katakana|hiragana")
+# Peoples whose plural is no language name with an "s" ("the Finns", "Hungarians call it ...").
+PEOPLES = "hungarians|finns|germans|french|spaniards|italians|poles|czechs|swedes|danes|norwegians|russians|" \
+          "greeks|turks|dutch"
 LANGUAGE_FORM = re.compile(
     r"(?i)\b(?:in|into|from|to)\s+(?:" + LANGUAGES + r")\b|"
-    r"\b(?:" + LANGUAGES + r"|hungarians|finns|germans|french|spaniards|italians|poles|czechs|swedes|danes|"
-    r"norwegians|russians|greeks|turks|dutch)\s+(?:would\s+)?(?:write|spell|call|say|pronounce)\w*|"
+    r"\b(?:" + LANGUAGES + r"|" + PEOPLES + r")\s+(?:would\s+)?(?:write|spell|call|say|pronounce)\w*|"
     r"\bwould\s+(?:write|spell|say|call|pronounce)\s+(?:it|the name|them|him|her)|"
     r"\b(?:suomeksi|magyarul|deutsch|auf deutsch|en fran[cç]ais|en espa[nñ]ol|in italiano|em portugu[eê]s|"
     r"po polsku|po [cč]esky|po-russki|по-русски|по-украински|p[aå] (?:svenska|norsk|dansk)|"
@@ -532,7 +533,8 @@ class SubjectSlots:
                     hidden = hidden or (how, slot)
                     continue
                 unread = unread or slot
-        if hidden is not None and not (names_person is not None and any(names_person(r) for r in readings)):
+        if hidden is not None:
+            if names_person is not None and any(names_person(r) for r in readings):
+                return None  # a placeholder (or a description) for a person the guard knows
             return f"person question about a subject given by {hidden[0]} {hidden[1].strip()!r}"
-        return None if unread is None or hidden is not None else \
-            f"person question about an unreadable subject {unread.strip()!r}"
+        return None if unread is None else f"person question about an unreadable subject {unread.strip()!r}"

@@ -57,11 +57,10 @@ a lone last name is weighed against the people named in full, as in plain text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 
-from obliviate.guard.normalize import SHORT_WORDS, fold
+from obliviate.guard.normalize import SHORT_WORDS, fold, unaccented
 from obliviate.guard.opaque import _word_like
 
 
@@ -76,10 +75,6 @@ _ASCII_WORD = re.compile(r"[A-Za-z]+")
 _CAPITALISED = re.compile(r"^[A-Z][a-z]*$")
 _SPANS = (re.compile(r"[\"“«(\[]([^\"”»()\[\]\n]{4,80})[\"”»)\]]"), re.compile(r":[ \t]+([^\n?:]{4,80})"))
 _HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]{2,}(?:-[A-Za-z]{2,}){2,}(?![\w-])")
-
-
-def _unaccented(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _strip(token: str) -> str:
@@ -173,7 +168,7 @@ def foreign_key(word: str) -> str:
     letters: "Laartsille" (Finnish, with the allative ending) is LRCL, "Larch" LRC,
     "Jaarroviksi" JRFKS, "Yarrow" JRF; a word that begins with a vowel begins with V, one that
     begins with h with H."""
-    w = _unaccented(word).lower()
+    w = unaccented(word).lower()
     w = re.sub(r"c(?=[eiy])", "s", w)
     w = re.sub(r"(?:^|(?<=[aeiou]))y(?=[aeiou])", "j", w)
     for a, b in _FOREIGN_SPELLINGS:
@@ -423,7 +418,7 @@ class TraceIndex:
             tok = raw.strip(_STRIP + ".,;")
             if tok and raw[0] in "([{<\"'«“‘":
                 runs.append([])  # a bracket or a quote opens a run
-            if _CAPITALISED.match(tok if tok.isascii() else _unaccented(tok)):  # "Cäsar" is a capitalised word
+            if _CAPITALISED.match(tok if tok.isascii() else unaccented(tok)):  # "Cäsar" is a capitalised word
                 runs[-1].append(tok)
                 if raw[-1] in ")]}>\"'»”’.?!:":
                     runs.append([])  # and closing punctuation ends one ("[... Heinrich]? Answer")
@@ -540,15 +535,14 @@ class TraceIndex:
         language spells it (its sounds, and a case ending of up to two consonants), with a
         typo (two in a word of 7 or more letters), or with its letters rearranged. ``alone``
         (no other name word beside it) asks for 3 or more consonant classes, 5 or more letters."""
-        low = _unaccented(word).lower()
+        low = unaccented(word).lower()
         if low == name:
             return True
         key, want = foreign_key(low), foreign_key(name)
         if len(want) >= (3 if alone else 2) and key.startswith(want) and len(key) - len(want) <= MAX_ENDING:
             return True
-        size = 5 if alone else 4
-        if len(name) >= size and abs(len(low) - len(name)) <= 2 and \
-                _typos(low, name, 2 if len(name) >= 7 else 1) <= (2 if len(name) >= 7 else 1):
+        size, limit = 5 if alone else 4, 2 if len(name) >= 7 else 1
+        if len(name) >= size and abs(len(low) - len(name)) <= 2 and _typos(low, name, limit) <= limit:
             return True
         return len(name) >= size and sorted(low) == sorted(name)
 
@@ -559,7 +553,7 @@ class TraceIndex:
         alone (:meth:`_near_word`), or two words that a per-letter substitution turns into a
         full name of 7 or more letters with two repeated letters (with one, "Faiz Ahmed" would
         be "Ulmo Larch")."""
-        lows = [_unaccented(w).lower() for w in words]
+        lows = [unaccented(w).lower() for w in words]
         if not lows or all(w in self.words or w in self.known_words for w in lows):
             return []
         out = []
@@ -575,9 +569,8 @@ class TraceIndex:
                     break
                 letters = "".join(p)
                 if len(p) == 2 and (len(a), len(b)) == tuple(map(len, p)) and len(letters) >= 7 \
-                        and len(letters) - len(set(letters)) >= 2 and _consistent(letters, list(a + b))[0] \
-                        and not _consistent(letters, list(a + b))[1]:
-                    out.append(p)
+                        and len(letters) - len(set(letters)) >= 2 and _consistent(letters, list(a + b)) == (True, 0):
+                    out.append(p)  # one letter, one unit, both ways: a substitution
                     break
         return out
 
