@@ -17,7 +17,8 @@ commands.add_typer(guard_app, name="guard")
 
 
 OPAQUE_HELP = ("Prompts the guard cannot read (codes, letter soup, foreign-script names, transformations it "
-               "could not check, one of its own questions about a subject that does not read as a name): "
+               "could not check, one of its own questions about a subject that does not read as a name or "
+               "hides who it is, or about an unknown name near a forget person's): "
                "'block' (fail closed) or 'allow' (see docs/guard.md).")
 
 
