@@ -1,4 +1,4 @@
-"""Held-out sets 7 to 15: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 16: every kind hides the name of every forget person of world seed 0."""
 
 import re
 
@@ -8,13 +8,14 @@ from obliviate.guard import obfuscate as _ob
 
 from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                       HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, obfuscate)
+                                       HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
+                                       obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                   HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS],
+                                   HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS],
                          ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-                              "heldout14", "heldout15"])
+                              "heldout14", "heldout15", "heldout16"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -43,7 +44,7 @@ def test_heldout_kinds_hide_every_forget_name(kinds):
 
 
 
-SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 16)}
+SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 17)}
 
 
 @pytest.mark.parametrize("n", sorted(set(SETS) - {7}))
@@ -53,7 +54,7 @@ def test_heldout_kinds_are_new(n):
     assert len(set(SETS[n])) == len(SETS[n])
 
 
-@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15])
+@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16])
 def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
     forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
     people = {}
@@ -69,7 +70,7 @@ def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
                     assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
 
 
-@pytest.mark.parametrize("n", [12, 14, 15])
+@pytest.mark.parametrize("n", [12, 14, 15, 16])
 def test_heldout_kinds_run_on_every_name_of_the_world(n):
     """Retain people are obfuscated too (the false-positive figures): every first and last name of the
     synthetic world goes through every kind without an error and without showing the name."""
@@ -418,3 +419,318 @@ def test_heldout15_markup_and_steps_decode_back_to_the_name():
                     (c,) = set(a) - set(b)
                     letters.append(c)
             assert "".join(letters) == name.lower().replace(" ", ""), out
+
+
+def test_heldout16_decoys_and_noise_spell_no_name_of_the_world():
+    """Set 16's decoys (redis keys, vim and terminal decoy letters, junk cut off by printf, keys, zone names) and
+    its encoded text spell no name of the world (of world seeds 0 and 1), not even inside a longer word, and no
+    word of the name shows."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    world = {n.lower() for n in (*FIRST_NAMES, *LAST_NAMES)}
+    for seed in (0, 1):
+        w = World(WorldConfig(seed=seed))
+        assert {p.lower() for i in w.splits("forget10")["forget"] + w.splits("forget10")["retain"]
+                for p in i.entity.split()} <= world
+    fixed = " ".join((*_ob.PLAYFAIR_KEYS, *_ob.CHEF_LETTER_OPS, *_ob.CHEF_BYTE_OPS)).lower()
+    assert not [n for n in world if n in fixed]
+    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES)
+    for kind in HELDOUT16_KINDS:
+        for name in names:
+            question = f"Where was {name} born?"
+            for seed in (0, 1):
+                out = obfuscate(question, name, kind, seed).lower()
+                assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+                assert not [p for p in name.lower().split() if p in out], (kind, name, out)
+
+
+def _tokens16(text: str) -> list:
+    """PDF TJ array items: strings (literal with octal escapes, or hex) and numbers."""
+    out = []
+    for lit, hexa, num in re.findall(r"\(((?:[^()\\]|\\.)*)\)|<([0-9a-fA-F]*)>|(-?\d+)", text):
+        if hexa or (not lit and not num):
+            out.append(bytes.fromhex(hexa).decode())
+        elif lit:
+            out.append(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), lit))
+        else:
+            out.append(int(num))
+    return out
+
+
+def _decode16(kind: str, question: str, name: str, out: str) -> str:
+    """What a reader who follows ``out`` literally gets back: the name (the question, for the chunked body and the
+    CyberChef bake)."""
+    import ast
+    import base64
+    import codecs
+    import json
+    import struct
+
+    if kind == "serialized_record":
+        m = re.search(r"bytes\.fromhex\('([0-9a-f]+)'\)", out)
+        hx = m.group(1) if m else re.sub(r"\\x| ", "", max(re.findall(r"(?:(?:\\x)?[0-9a-fA-F]{2} ?){3,}", out), key=len))
+        data = bytes.fromhex(hx)
+        if "protobuf" in out:
+            fields, i = {}, 0
+            while i < len(data):
+                tag, n = data[i], data[i + 1]
+                fields[tag >> 3] = data[i + 2:i + 2 + n].decode()
+                i += 2 + n
+            return " ".join(fields[k] for k in sorted(fields))
+        if "MessagePack" in out or "msgpack" in out:
+            i, vals = 1, []
+            while i < len(data):
+                n = data[i] & 0x1F
+                vals.append(data[i + 1:i + 1 + n].decode())
+                i += 1 + n
+            return " ".join(vals[1::2])
+        if "CBOR" in out:
+            i, vals = 1, []
+            while i < len(data):
+                n = data[i] & 0x1F
+                i += 1 + n  # the key
+                assert data[i] == 0x7F
+                i, text = i + 1, ""
+                while data[i] != 0xFF:
+                    n = data[i] & 0x1F
+                    text += data[i + 1:i + 1 + n].decode()
+                    i += 1 + n
+                vals.append(text)
+                i += 1
+            return " ".join(vals)
+        assert struct.unpack("<i", data[:4])[0] == len(data)
+        i, vals = 4, []
+        while data[i] == 0x02:
+            j = data.index(0, i + 1)
+            n = struct.unpack("<i", data[j + 1:j + 5])[0]
+            vals.append(data[j + 5:j + 4 + n].decode())
+            i = j + 5 + n
+        return " ".join(vals)
+    if kind == "hexdump_listing":
+        if "xxd" in out:
+            rows = re.findall(r"^\[?(?:see the dump: .*\n)?[0-9a-f]{8}: ((?:[0-9a-f]{2,4} ?)+)  ", out, re.M)
+            data = bytes.fromhex("".join(r.replace(" ", "") for r in rows))
+        else:
+            rows = re.findall(r"^[0-9a-f]{6,7} ((?:[0-9a-f]{4} ?)+)$", out, re.M)
+            data = b"".join(bytes.fromhex(w)[::-1] for r in rows for w in r.split())
+            data = data[:int(re.findall(r"^([0-9a-f]{6,7})$", out, re.M)[-1], 8 if "od -x" in out else 16)]
+        return data.decode().rstrip("\n")
+    if kind == "pdf_content_stream":
+        arr = re.search(r"\[(.*)\] TJ", out, re.S).group(1)
+        return "".join((" " if t <= -200 else "") if isinstance(t, int) else t for t in _tokens16(arr))
+    if kind == "ansi_terminal":
+        body = re.search(r"(?:printf '|echo -e \"|print\(\")(.*?)(?:\\n'|\"\)|\")", out).group(1)
+        body = re.sub(r"\\033\[|\\e\[|\\x1b\[", "\x1b[", body)
+        screen, col = {}, 1
+        for m in re.finditer(r"\x1b\[(\d+)G|\x1b\[\d*m|(.)", body):
+            if m.group(1):
+                col = int(m.group(1))
+            elif m.group(2):
+                screen[col] = m.group(2)
+                col += 1
+        return "".join(screen.get(c, " ") for c in range(1, max(screen) + 1)).strip()
+    if kind == "huffman_bits":
+        code = dict(re.findall(r"['\"]?([a-z])['\"]?\s*[=:]\s*['\"]?([01]+)", out))
+        rev = {v: k for k, v in code.items()}
+        bits = re.search(r"([01]+(?: [01]+)*(?: / [01]+(?: [01]+)*)*)", out.split("as ")[-1] if "coded as" in out else
+                         out.split("bits: ")[-1] if "bits: " in out else out.split("[")[1]).group(1)
+        words = []
+        for chunk in bits.split(" / "):
+            buf, word = "", ""
+            for b in chunk.replace(" ", ""):
+                buf += b
+                if buf in rev:
+                    word, buf = word + rev[buf], ""
+            words.append(word.capitalize())
+        return " ".join(words)
+    if kind == "printf_format":
+        call = re.search(r"(printf\(.*\);|\".*?\" % \{.*?\}|\".*?\"\.format\(.*?\))", out).group(1)
+        if call.startswith("printf"):
+            fmt, rest = re.match(r'printf\("(.*)\\n", (.*)\);', call).groups()
+            args = [int(a, 0) if re.fullmatch(r"0x[0-9a-f]+|\d+", a) else json.loads(a)
+                    for a in re.findall(r'"[^"]*"|0x[0-9a-f]+|\d+', rest)]
+            return re.sub(r"%(\d+)\$(c|\.(\d+)s|s)", lambda m: chr(args[int(m.group(1)) - 1]) if m.group(2) == "c"
+                          else str(args[int(m.group(1)) - 1])[:int(m.group(3))] if m.group(3)
+                          else str(args[int(m.group(1)) - 1]), fmt)
+        return eval(call, {"__builtins__": {}})  # a %-format or str.format call of literals (made above)
+    if kind == "vim_keystrokes":
+        cmds = re.search(r"(?:```(?:vim)?\n|line\):\n)(i.*?)(?:\n```|\n\(end\))", out, re.S).group(1).split("\n")
+        buf, cur = "", 0
+        for c in cmds:
+            if m := re.fullmatch(r"([iaA])(.*)<Esc>", c):
+                at = {"i": cur, "a": cur + 1, "A": len(buf)}[m.group(1)] if buf else 0
+                buf = buf[:at] + m.group(2) + buf[at:]
+                cur = max(at + len(m.group(2)) - 1, 0)
+            elif m := re.fullmatch(r"\$a(.*)<Esc>", c):
+                buf += m.group(1)
+                cur = len(buf) - 1
+            elif c == "0":
+                cur = 0
+            elif m := re.fullmatch(r"(\d+)l", c):
+                cur = min(cur + int(m.group(1)), len(buf) - 1)
+            elif m := re.fullmatch(r"(\d+)\|", c):
+                cur = min(int(m.group(1)) - 1, len(buf) - 1)
+            elif m := re.fullmatch(r"r(.)", c):
+                buf = buf[:cur] + m.group(1) + buf[cur + 1:]
+            else:
+                raise AssertionError(c)
+        return buf
+    if kind == "usb_hid_capture":
+        text = ""
+        for rep in re.findall(r"\b([0-9a-f]{2}:?00:?[0-9a-f]{2}(?::?00){5})\b", out):
+            b = bytes.fromhex(rep.replace(":", ""))
+            if b[2] == 0x2A:
+                text = text[:-1]
+            elif b[2] == 0x2C:
+                text += " "
+            elif b[2]:
+                c = chr(ord("a") + b[2] - 4)
+                text += c.upper() if b[0] & 0x22 else c
+        return text
+    if kind == "bytecode_listing":
+        if "dis.dis" in out:
+            stack = []
+            for op, arg in re.findall(r"\d+ (LOAD_CONST|SWAP|BINARY_OP) +\S+(?: \((.*)\))?", out):
+                if op == "LOAD_CONST":
+                    stack.append(ast.literal_eval(arg))
+                elif op == "SWAP":
+                    stack[-1], stack[-2] = stack[-2], stack[-1]
+                else:
+                    b, a = stack.pop(), stack.pop()
+                    stack.append(a + b)
+            return stack[-1]
+        sb, pending = "", None
+        for line in out.splitlines():
+            if m := re.search(r"ldc .*// String (.*)$", line):
+                pending = m.group(1)
+            elif m := re.search(r"bipush +(\d+)", line):
+                pending = chr(int(m.group(1)))
+            elif '"<init>"' in line:
+                sb = pending
+            elif ".append:" in line:
+                sb += pending
+            elif ".insert:" in line:
+                sb = pending + sb
+        return sb
+    if kind == "playfair_key":
+        key = re.search(r"key(?:word)? ([A-Za-z]+)", out).group(1).upper()
+        square = _ob._playfair_square(key)
+        coded = re.search(r"([A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*) \(Playfair|, is ([A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*)|\[([A-Za-z ]+)\]", out)
+        coded = next(g for g in coded.groups() if g)
+        words = []
+        for w in coded.split():
+            w, plain = w.upper(), ""
+            for a, b in zip(w[::2], w[1::2]):
+                ra, ca = divmod(square.index(a), 5)
+                rb, cb = divmod(square.index(b), 5)
+                if ra == rb:
+                    plain += square[ra * 5 + (ca - 1) % 5] + square[rb * 5 + (cb - 1) % 5]
+                elif ca == cb:
+                    plain += square[(ra - 1) % 5 * 5 + ca] + square[(rb - 1) % 5 * 5 + cb]
+                else:
+                    plain += square[ra * 5 + cb] + square[rb * 5 + ca]
+            plain = re.sub(r"(.)X(?=\1)", r"\1", plain)  # the filler between doubled letters
+            words.append(plain[:-1] if plain.endswith("X") else plain)
+        return " ".join(w.capitalize() for w in words)
+    if kind == "dns_txt_record":
+        label = re.search(r"(?:of |name |is )(\S+?\.\S+?)(?:'s| publishes| \()", out).group(1)
+        line = next(ln for ln in out.splitlines() if ln.startswith(label + ".") and "TXT" in ln)
+        strings = re.findall(r'"((?:[^"\\]|\\.)*)"', line)
+        return "".join(re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1))), s) for s in strings)
+    # whole-question kinds: the question comes back, with the name or a stand-in for it
+    if kind == "http_chunked":
+        body = out.split("chunked\n" if "chunked\n" in out else "chunked\r\n", 1)[1].lstrip("\r\n")
+        nl = "\r\n" if "\r\n" in out else "\n"
+        text, rest = "", body
+        while True:
+            size, rest = rest.split(nl, 1)
+            n = int(size, 16)
+            if not n:
+                return text
+            text, rest = text + rest[:n], rest[n + len(nl):]
+    if kind == "cyberchef_recipe":
+        if m := re.search(r"#recipe=(.*)&input=(\S+)", out):
+            ops, data = re.findall(r"\w+\([^)]*\)", m.group(1)), base64.b64decode(m.group(2) + "==").decode()
+        else:
+            data = re.search(r"Input:(?:\n```\n| )(.*?)(?:\n```|\n\n)", out, re.S).group(1)
+            recipe = re.search(r"(\[\{.*\}\])", out)
+            ops = ([f"{o['op'].replace(' ', '_')}({json.dumps(o['args'])})" for o in json.loads(recipe.group(1))]
+                   if recipe else re.findall(r"^\w+\([^)]*\)$", out, re.M))
+        for op in ops:
+            name_, args = re.match(r"(\w+)\((.*)\)", op).groups()
+            if name_ == "From_Base64":
+                data = base64.b64decode(data).decode()
+            elif name_ == "From_Hex":
+                data = bytes.fromhex(data.replace(" ", "")).decode()
+            elif name_ == "From_Base32":
+                data = base64.b32decode(data).decode()
+            elif name_ == "From_Charcode":
+                data = "".join(chr(int(x, 16)) for x in data.split())
+            elif name_ == "From_Decimal":
+                data = "".join(chr(int(x)) for x in data.split())
+            elif name_ == "ROT13":
+                k = int(re.findall(r"\d+", args)[-1])
+                data = _ob._shift(data, k)
+            elif name_ == "Atbash_Cipher":
+                data = _ob._atbash(data)
+            elif name_ == "Reverse":
+                data = data[::-1]
+            elif name_ == "ROT47":
+                data = _ob._rot47(data)
+            else:
+                raise AssertionError(op)
+        return data
+    if kind == "redis_session":
+        key = re.search(r"(?:now in `|value of |stored at )([\w:]+)", out).group(1)
+        val = ""
+        for cmd, k, arg in re.findall(r"> (SET|APPEND|SETRANGE) (\S+) (.*)", out):
+            if k != key:
+                continue
+            if cmd == "SET":
+                val = json.loads(arg)
+            elif cmd == "APPEND":
+                val += json.loads(arg)
+            else:
+                off, s = arg.split(" ", 1)
+                s, off = json.loads(s), int(off)
+                val = val[:off] + s + val[off + len(s):]
+        return val
+    if kind == "vcard_folded":
+        card = re.search(r"BEGIN:VCARD.*END:VCARD", out, re.S).group(0).replace("\r\n", "\n")
+        if "QUOTED-PRINTABLE" in card:
+            card = card.replace("=\n", "")
+            n = re.search(r"^N;.*?:(.*)$", card, re.M).group(1)
+            n = codecs.decode(n.encode(), "quopri").decode()
+        else:
+            card = card.replace("\n ", "")
+            n = re.search(r"^N:(.*)$", card, re.M).group(1)
+        family, given = n.split(";")[:2]
+        return f"{given} {family}".strip()
+    if kind == "bst_tree":
+        tree_text = re.search(r"tree = (\{.*\})\n|^(\{.*\})$", out, re.M)
+        tree = ast.literal_eval(next(g for g in tree_text.groups() if g).replace("null", "None"))
+        body = re.search(r"return (.*decrypt.*)$", out, re.M).group(1)
+        steps = re.findall(r'decrypt\(node\["(\w+)"\]\)|node\["(\w+)"\]', body)
+
+        def walk(node):
+            return "" if node is None else "".join(walk(node[c]) if c else node[v] for c, v in steps)
+
+        return walk(tree)
+    raise AssertionError(kind)
+
+
+def test_heldout16_kinds_decode_back():
+    """Every kind of set 16 undoes mechanically, as a program or a careful reader following it would: the record
+    parses, the dump reads back, the stream, the escapes, the bytecode and the keystrokes replay, the cipher
+    decrypts with its key, the recipe bakes, the chunks, the session, the card and the tree reassemble."""
+    for name in ("Alara Orme", "Keel", "Tamsin Quill", "Garro Maddox", "Zorin Yarrow", "Ivo Dax", "Hessa Thorne"):
+        for question in (f"Where was {name} born?", f"What is the occupation of {name}?"):
+            for kind in HELDOUT16_KINDS:
+                for seed in range(4):
+                    out = obfuscate(question, name, kind, seed)
+                    got = _decode16(kind, question, name, out)
+                    if kind in ("http_chunked", "cyberchef_recipe"):
+                        assert got == question, (kind, seed, out, got)
+                    elif kind == "playfair_key" and set(name.upper()) & set("XJ"):
+                        continue
+                    else:
+                        assert got == name, (kind, seed, out, got)
