@@ -1,4 +1,4 @@
-"""Held-out sets 7 to 16: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 17: every kind hides the name of every forget person of world seed 0."""
 
 import re
 
@@ -9,13 +9,14 @@ from obliviate.guard import obfuscate as _ob
 from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                        HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
-                                       obfuscate)
+                                       HELDOUT17_KINDS, obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
-                                   HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS],
+                                   HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
+                                   HELDOUT17_KINDS],
                          ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-                              "heldout14", "heldout15", "heldout16"])
+                              "heldout14", "heldout15", "heldout16", "heldout17"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -44,17 +45,18 @@ def test_heldout_kinds_hide_every_forget_name(kinds):
 
 
 
-SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 17)}
+SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 18)}
 
 
 @pytest.mark.parametrize("n", sorted(set(SETS) - {7}))
 def test_heldout_kinds_are_new(n):
-    earlier = {*_ob.TUNED_KINDS, *_ob.HELDOUT_KINDS, *(k for m in range(2, n) for k in getattr(_ob, f"HELDOUT{m}_KINDS"))}
+    earlier = {*_ob.TUNED_KINDS, *_ob.HELDOUT_KINDS,
+               *(k for m in range(2, n) for k in getattr(_ob, f"HELDOUT{m}_KINDS", ()))}
     assert not earlier & set(SETS[n])
     assert len(set(SETS[n])) == len(SETS[n])
 
 
-@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16])
+@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17])
 def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
     forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
     people = {}
@@ -70,7 +72,7 @@ def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
                     assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
 
 
-@pytest.mark.parametrize("n", [12, 14, 15, 16])
+@pytest.mark.parametrize("n", [12, 14, 15, 16, 17])
 def test_heldout_kinds_run_on_every_name_of_the_world(n):
     """Retain people are obfuscated too (the false-positive figures): every first and last name of the
     synthetic world goes through every kind without an error and without showing the name."""
@@ -734,3 +736,133 @@ def test_heldout16_kinds_decode_back():
                         continue
                     else:
                         assert got == name, (kind, seed, out, got)
+def _people_of_worlds_0_and_1() -> set[str]:
+    """Every first and last name of every person (forget, retain, holdout) of world seeds 0 and 1, lower-cased."""
+    out = set()
+    for seed in (0, 1):
+        splits = World(WorldConfig(seed=seed)).splits("forget10")
+        for items in splits.values():
+            for item in items:
+                out |= {w.lower() for w in (item.entity or "").split()}
+    return out
+
+
+def test_heldout17_words_and_decoys_spell_no_name_of_the_world():
+    """Set 17's word lists (Wordle guesses, friends, letter shapes and sounds, Tutnese, letter names) and every
+    output of its kinds, for every name of the world, contain no name of the world (not even inside a longer word,
+    accents folded) other than what the question itself holds."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    people = _people_of_worlds_0_and_1()
+    world = {n.lower() for n in (*FIRST_NAMES, *LAST_NAMES)}
+    assert people <= world and _ob._WORLD_NAME_WORDS == world
+    lists = [*_ob.WORDLE_WORDS, *_ob.FRIENDS, *(d for pair in _ob.LETTER_SHAPES.values() for d in pair),
+             *_ob.PHONICS.values(), *_ob.PHONICS_DIGRAPHS.values(), *_ob.TUTNESE.values(),
+             *(names for names, _, _ in _ob.MORE_LETTER_NAMES.values())]
+    assert not [(w, n) for w in lists for n in world if n in w.lower()]
+    assert len(_ob.WORDLE_WORDS) > 900
+    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES) + list(FIRST_NAMES)
+    for kind in HELDOUT17_KINDS:
+        for name in names:
+            question = f"Which prize did {name} win?"
+            for seed in (0, 1):
+                out = _ob._plain17(obfuscate(question, name, kind, seed))
+                assert not [w for w in name.lower().split() if w in out], (kind, name, out)  # no word of the name
+                assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+
+
+def test_heldout17_games_decode_back_to_the_name():
+    """Eight of set 17's kinds undo mechanically: the Wordle boards, the spelling argument (letters two of three
+    friends agree on), the register neighbours, twenty questions, the backwards letter names, Tutnese, phonics and
+    the letter shapes."""
+    sounds = {v: k for k, v in (*_ob.PHONICS.items(), *_ob.PHONICS_DIGRAPHS.items())}
+    shapes = {d: c for c, pair in _ob.LETTER_SHAPES.items() for d in pair}
+    tut = {v: k for k, v in _ob.TUTNESE.items()}
+    for name in ("Alara Orme", "Keel", "Tamsin Quill", "Garro Maddox", "Zorin Yarrow", "Ivo Dax", "Orrin Holloway",
+                 "Xara Quarry", "Eskel Drummond"):
+        question = f"Where was {name} born?"
+        want = name.lower().split()
+        for seed in range(4):
+            out = obfuscate(question, name, "wordle_board", seed)
+            words = []
+            for block in re.findall(r"The (?:first name|surname|name|word \d) \((\d+) letters\):\n(.*?)(?:\n\n|$)",
+                                    out, re.S):
+                size, body = int(block[0]), block[1]
+                letters = [""] * size
+                for guess, marks in re.findall(r"^([A-Z]+)  (\S+)$", body, re.M):
+                    for i, (g, m) in enumerate(zip(guess.lower(), marks)):
+                        if m == "🟩":
+                            letters[i] = g
+                for i, prev in re.findall(r"letter (\d+) green: it's the letter after '(.)'", body):
+                    letters[int(i) - 1] = chr(ord(prev) + 1)
+                for i in re.findall(r"letter (\d+) is an a\)", body):
+                    letters[int(i) - 1] = "a"
+                words.append("".join(letters))
+            assert words == want, (out, words)
+
+            out = obfuscate(question, name, "spelling_dispute", seed)
+            versions = [v.split() for v in re.findall(r"says it's '([^']*)'", out)]
+            assert len(versions) == 3
+            voted = [
+                "".join(max(set(col), key=col.count) for col in zip(*(v[k].lower() for v in versions)))
+                for k in range(len(want))]
+            assert voted == want, out
+
+            out = obfuscate(question, name, "register_neighbours", seed)
+            pairs = re.findall(r"between '?([A-Za-z]+)'? and '?([A-Za-z]+)'?", out) or \
+                re.findall(r"not ([A-Za-z]+), not ([A-Za-z]+)", out)
+            got = []
+            for a, b in pairs:
+                (i,) = [k for k, (x, y) in enumerate(zip(a, b)) if x != y]
+                got.append((a[:i] + chr(ord(a[i]) + 1) + a[i + 1:]).lower())
+            assert got == want, out
+
+            out = obfuscate(question, name, "twenty_questions", seed)
+            words = {}
+            for label, _, answers in re.findall(r"^(first name|surname|name|word \d), letter (\d+): (.*)$", out, re.M):
+                lo, hi = 0, 25
+                for letter, yes in re.findall(r"after ([A-Z])\? (yes|no)", answers):
+                    mid = ord(letter) - 65
+                    lo, hi = (mid + 1, hi) if yes == "yes" else (lo, mid)
+                assert lo == hi
+                words[label] = words.get(label, "") + chr(97 + lo)
+            assert list(words.values()) == want, out
+
+            out = obfuscate(question, name, "reversed_foreign_spelling", seed)
+            lang = next(k for k, (_, hint, _) in _ob.MORE_LETTER_NAMES.items() if hint in out or k in out)
+            names_, hint, space = _ob.MORE_LETTER_NAMES[lang]
+            table = {v: k for k, v in zip("abcdefghijklmnopqrstuvwxyz", names_.split())}
+            body = out.removeprefix("Where was ").removesuffix(" born?").replace(f"the person whose name is, {hint}, ", "")
+            for wrapper in (f" ({hint})", f" ({lang} letter names, each word backwards)", f" — {hint}", "«", "»", "[",
+                            "]"):
+                body = body.replace(wrapper, "")
+            spelled = ["".join(table[t] for t in re.split(r", | - | ", w))[::-1] for w in body.split(f" ({space}) ")]
+            assert spelled == want, out
+
+            out = obfuscate(question, name, "tutnese", seed)
+            code = re.search(r"(?:is |\[|was )((?:[A-Za-z]+-?)+(?: (?:[A-Za-z]+-?)+)*?)(?: \(| born|\])", out).group(1)
+            words = []
+            for w in code.split():
+                text = ""
+                for syl in w.lower().split("-"):
+                    if syl.startswith("squa") and syl not in tut:
+                        text += (tut.get(syl[4:], syl[4:])) * 2
+                    else:
+                        text += tut.get(syl, syl)
+                words.append(text)
+            assert words == want, out
+
+            out = obfuscate(question, name, "phonics_sounds", seed)
+            body = re.search(r"(?:school\): |goes: |out: |sound: )(.*?)(?: —|\]|\))? born", out).group(1)
+            words = []
+            for w in body.split("  |  "):
+                parts = re.split(r"(?: - |, | / )(?![^()]*\))", w)  # not at a comma inside a sound's note
+                words.append("".join(sounds[p] for p in parts))
+            assert words == want, out
+
+            out = obfuscate(question, name, "letter_shapes", seed)
+            words = []
+            for w in re.split(r" — then the surname: | — next word: ", out):
+                found = re.findall(r"\(\d+\) ([^;—()\]]*?(?:\([^)]*\))?[^;—()\]]*?)(?=;| —|\)|\]|$)", w)
+                words.append("".join(shapes[f.strip()] for f in found))
+            assert words == want, (out, words)
+
