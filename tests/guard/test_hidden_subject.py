@@ -57,7 +57,7 @@ HIDDEN = {
     "spelling": [
         "Where was the person whose last name has 5 letters and begins with 'La' born?",
         "What genre does the author whose surname rhymes with march write?",
-        "In what year was Farst (but with the a as o) born?",
+        "In what year was Karst (but with the K as F) born?",
         "Which prize did the writer whose first name opens with T-A win?",
     ],
     "language form": [

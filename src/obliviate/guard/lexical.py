@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
-from obliviate.guard.normalize import COMMON_WORDS, ShiftIndex, decodings, fold, name_key, skeleton, views
+from obliviate.guard.normalize import COMMON_WORDS, LETTER_CLASSES, ShiftIndex, decodings, fold, name_key, skeleton, views
 from obliviate.guard.trace import TraceIndex
 
 # Glued full names shorter than this are not searched in the separator-free view,
@@ -115,8 +115,21 @@ def _strip_possessive(token: str, names) -> str | None:
     return None
 
 
-def _is_initial(token: str) -> bool:
-    return len(token) == 1 and token.isalpha()
+def _is_initial(token: str, written: frozenset[str] | None = None) -> bool:
+    """A one-letter token that ``written`` (the letters the text writes as initials) has."""
+    return len(token) == 1 and token.isalpha() and (written is None or token in written)
+
+
+# A letter written as an initial: a capital standing alone ("C Frost", "Frost, C"), or any
+# letter with a full stop ("c. frost"); a lone lower-case "a" or "o" ("Frost (a novelist)",
+# texting's "o" for "of") is a word.
+_WRITTEN_INITIAL = re.compile(r"(?<![^\W\d_])(?:[^\W\d_](?=\.)|[A-Z](?![^\W\d_]))")
+
+
+def written_initials(text: str) -> frozenset[str]:
+    """The letters (folded, lower case) that ``text`` writes as initials."""
+    letters = {fold(m.group(0)) for m in _WRITTEN_INITIAL.finditer(text)}
+    return frozenset(letters | {x.translate(LETTER_CLASSES) for x in letters})  # as the skeleton view has them
 
 
 class LexicalMatcher:
@@ -206,7 +219,8 @@ class LexicalMatcher:
         forget = sorted(self.forget[k].name for k in keys if k in self.forget)
         return LexicalHit(forget[0], rule, matched) if forget else None
 
-    def _scan(self, tokens: tuple[str, ...], answers: str | None, known: list | None = None) -> LexicalHit | None:
+    def _scan(self, tokens: tuple[str, ...], answers: str | None, known: list | None = None,
+              initials: frozenset[str] | None = None) -> LexicalHit | None:
         """The first forget mention in ``tokens``; ``known`` gets an entry for each mention
         that resolves to known non-forget people only."""
         known = [] if known is None else known
@@ -251,8 +265,8 @@ class LexicalMatcher:
             last = _strip_possessive(tok, self.by_last)
             if last is not None:
                 cands, rule = self.by_last[last], "last_name"
-                if _is_initial(prev) or _is_initial(nxt):  # "C. Frost", "Frost, C."
-                    initial = prev if _is_initial(prev) else nxt
+                if _is_initial(prev, initials) or _is_initial(nxt, initials):  # "C. Frost", "Frost, C."
+                    initial = prev if _is_initial(prev, initials) else nxt
                     cands, rule = {k for k in cands if k[0][0] == initial}, "initial+last_name"
                 elif prev in self.by_first or nxt in self.by_first:
                     # "Kesti Orme" (or "Orme, Kesti"): a first name next to it, so that person
@@ -273,8 +287,8 @@ class LexicalMatcher:
             if first is None or not any(k in self.forget for k in self.by_first[first]):
                 continue
             cands, narrowed = self.by_first[first], True
-            if _is_initial(nxt) or _is_initial(prev):  # "Parrin F.", "F. Parrin"
-                initial = nxt if _is_initial(nxt) else prev
+            if _is_initial(nxt, initials) or _is_initial(prev, initials):  # "Parrin F.", "F. Parrin"
+                initial = nxt if _is_initial(nxt, initials) else prev
                 cands = {k for k in cands if k[-1][0] == initial}
             elif nxt in self.by_last or prev in self.by_last:
                 cands = {k for k in cands if k[-1] in (prev, nxt)}  # "Rusa Lowry": someone else
@@ -306,13 +320,14 @@ class LexicalMatcher:
             if len(e.key) >= 2 and len(glued) >= MIN_COMPACT_NAME and glued in v.compact:
                 return LexicalHit(e.name, "full_name", glued)
         token_views = v.token_views()
+        initials = written_initials(text)
         if not any(t in self._forget_tokens or t.removesuffix("s") in self._forget_tokens
                    for tokens in token_views for t in tokens):
             return None
         first = None
         for tokens in token_views:
             known: list = []
-            hit = self._scan(tokens, answers, known)
+            hit = self._scan(tokens, answers, known, initials)
             if named is not None:
                 named.update(k for k in known if k in self.known_keys)
             if hit and hit.rule == "full_name":
@@ -333,9 +348,10 @@ class LexicalMatcher:
     def names_known_person(self, text: str) -> bool:
         """Whether ``text`` (as written) names someone, in full or with evidence that rules
         every forget person out ("J. Holloway" with only a forget Falka Holloway)."""
+        initials = written_initials(text)
         for tokens in views(text).token_views():
             known: list = []
-            if self._scan(tokens, None, known) is None and known:
+            if self._scan(tokens, None, known, initials) is None and known:
                 return True
         return False
 

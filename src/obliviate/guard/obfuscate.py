@@ -5187,7 +5187,7 @@ def _codename_glossary(question: str, name: str, rng: random.Random) -> str:
 
 # ---- markup: HTML comments and markdown footnotes ----------------------------------------------
 
-def _two_pieces(w: str, rng: random.Random) -> list[str]:
+def _pieces15(w: str, rng: random.Random) -> list[str]:
     if len(w) <= 3:
         cut = rng.randint(1, len(w) - 1)
     else:
@@ -5201,7 +5201,7 @@ def _footnotes_and_comments(question: str, name: str, rng: random.Random) -> str
     labels = rng.sample(("a", "b", "c", "d", "e", "f", "n", "x", "1", "2", "3", "4", "5", "6"), 6)
     forms = []
     for w in name.split():
-        ps = _two_pieces(w, rng) if len(w) < 7 or rng.random() < 0.5 else [w[:2], w[2:-2], w[-2:]]
+        ps = _pieces15(w, rng) if len(w) < 7 or rng.random() < 0.5 else [w[:2], w[2:-2], w[-2:]]
         forms.append(ps)
     total = sum(len(p) for p in forms)
     kinds_ = [k % 2 for k in range(total)]
@@ -5266,7 +5266,7 @@ def _foreign_steps(question: str, name: str, rng: random.Random) -> str:
         if rng.random() < 0.5 and w[::-1].lower() != w.lower():
             lines.append(label + rev.format(p=w[::-1].lower()))
         else:
-            p, q = _two_pieces(w, rng)
+            p, q = _pieces15(w, rng)
             lines.append(label + join.format(p=p, q=q))
     if len(words) > 1:
         lines.append(whole)
@@ -5285,7 +5285,7 @@ FAMILY = (("my grandmother", "my mother's mother"), ("my grandfather", "my grand
 def _family_pieces(question: str, name: str, rng: random.Random) -> str:
     """The name's pieces are the family's nicknames; which relatives make the name is said through relations."""
     words = name.split()
-    pieces = [_two_pieces(w, rng) for w in words]
+    pieces = [_pieces15(w, rng) for w in words]
     roles = rng.sample(FAMILY, sum(len(p) for p in pieces))
     intro, made, k = [], [], 0
     for label, ps in zip(["first name", "surname"] if len(words) == 2 else ["name"] * len(words), pieces):

@@ -60,7 +60,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from obliviate.guard.normalize import SHORT_WORDS, fold, unaccented
+from obliviate.guard.normalize import COMMON_WORDS, SHORT_WORDS, fold, unaccented
 from obliviate.guard.opaque import _word_like
 
 
@@ -74,6 +74,10 @@ _GROUP_SPLIT = re.compile(r"[ \t]*[/|;,]+[ \t]*|[ \t]{2,}|\n+")
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
 _CAPITALISED = re.compile(r"^[A-Z][a-z]*$")
 _SPANS = (re.compile(r"[\"“«(\[]([^\"”»()\[\]\n]{4,80})[\"”»)\]]"), re.compile(r":[ \t]+([^\n?:]{4,80})"))
+# single letters that ordinary text leaves as runs of their own ("a", "I", "don't", "I'd")
+_LONE_LETTERS = frozenset("aistdm")
+_QUOTED_RUN = re.compile(r"['\"‘“]([A-Za-z]{1,8})['\"’”]")
+_SHAPED_WORD = re.compile(r"[A-Za-z][A-Za-z0-9$|@]*[A-Za-z0-9]|[A-Za-z]")
 _HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]{2,}(?:-[A-Za-z]{2,}){2,}(?![\w-])")
 
 
@@ -193,6 +197,61 @@ def _typos(a: str, b: str, limit: int) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return prev[-1]
+
+
+# Letters that are written for one another by ear, by eye or by habit: vowels for vowels;
+# c, k and q; s and z; v, w and f; g and j; d and t; b and p; m and n; l and r (and w, as in
+# baby talk); i and l, e and c, h and b, r and n (as a scanner reads them).
+_CONFUSABLE = ("aeiouy", "ckq", "sz", "vwf", "gj", "dt", "bp", "mn", "lrw", "il", "ce", "hb", "rn")
+_CLOSE = frozenset((a, b) for group in _CONFUSABLE for a in group for b in group if a != b)
+# Digits and marks a scanner or a keyboard puts for letters.
+_SHAPES = str.maketrans("0158374$|@", "olsbetasla")
+# Letters that come and go in spellings of one sound: vowels, h, w, y.
+_SILENT = frozenset("aeiouyhw")
+CLOSE_COST, SILENT_COST, DOUBLE_COST = 0.35, 0.4, 0.2
+
+
+@lru_cache(maxsize=1 << 16)
+def confusion_distance(a: str, b: str) -> float:
+    """Edits from ``a`` to ``b`` (lower-case letters), each weighed by how readily a reader
+    takes one spelling for the other: 0.35 for a letter written for a confusable one
+    (:data:`_CONFUSABLE`, "rn" for "m" too), 0.4 for a vowel, h, w or y put in or left out,
+    0.2 for a letter doubled or undoubled, 1 for anything else."""
+    inf = float("inf")
+    n, m = len(a), len(b)
+    d = [[inf] * (m + 1) for _ in range(n + 1)]
+    d[0][0] = 0.0
+
+    def gap(word: str, k: int) -> float:  # the cost of word[k] put in or left out
+        ch = word[k]
+        if (k and word[k - 1] == ch) or (k + 1 < len(word) and word[k + 1] == ch):
+            return DOUBLE_COST
+        return SILENT_COST if ch in _SILENT else 1.0
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = d[i][j]
+            if here == inf:
+                continue
+            if i < n:
+                d[i + 1][j] = min(d[i + 1][j], here + gap(a, i))
+            if j < m:
+                d[i][j + 1] = min(d[i][j + 1], here + gap(b, j))
+            if i < n and j < m:
+                x, y = a[i], b[j]
+                step = 0.0 if x == y else CLOSE_COST if (x, y) in _CLOSE else 1.0
+                d[i + 1][j + 1] = min(d[i + 1][j + 1], here + step)
+            if i + 1 < n and j < m and a[i:i + 2] == "rn" and b[j] == "m":
+                d[i + 2][j + 1] = min(d[i + 2][j + 1], here + CLOSE_COST)
+            if i < n and j + 1 < m and b[j:j + 2] == "rn" and a[i] == "m":
+                d[i + 1][j + 2] = min(d[i + 1][j + 2], here + CLOSE_COST)
+    return d[n][m]
+
+
+def confusion_limit(name: str) -> float:
+    """How far (:func:`confusion_distance`) a spelling may be from ``name`` (its letters,
+    words glued) and still be read as it: 0.15 of a distance unit per letter, plus 0.3."""
+    return 0.15 * len(name) + 0.3
 
 
 def _onset(word: str) -> tuple[str, str]:
@@ -410,6 +469,132 @@ class TraceIndex:
                 out[tok] = names[0]
         return out
 
+    def pieced_names(self, text: str) -> list[str]:
+        """Names written in pieces that the text sets apart, whatever puts them together
+        (trace 7): a name word made of two or more of the text's letter runs ("Ke BLAT el",
+        "'ara' an 'Al'", "Co/ rvin/", table cells, diff lines, log fields), the first of them
+        capitalised as the name. A full name needs both its words (one of them may stand
+        whole) and a made-up piece; a last name alone, a made-up piece of two or more letters
+        or pieces that are all quoted. Decoys among the pieces do not matter; people whose
+        names the same pieces make (a retain person) are read too, and the matcher weighs them."""
+        runs = _ASCII_WORD.findall(text)
+        if len(runs) < 2:
+            return []
+        capital = {r.lower() for r in runs if r[0].isupper()}
+        pieces = {r.lower() for r in runs if len(r) >= 2 or r.lower() not in _LONE_LETTERS}
+        quoted = {m.lower() for m in _QUOTED_RUN.findall(text)}
+        low_text = text.lower()
+        out = []
+        for p in self.people:
+            covers = [self._cover(w, pieces, capital) for w in p]
+            if any(c is None for c in covers) or " ".join(p) in low_text:
+                continue
+            split = [c for c in covers if len(c) >= 2]
+            made_up = [x for c in split for x in c if self._made_up(x) and not _prose(x)]
+            if len(p) >= 2 and split and made_up:
+                out.append(" ".join(p))
+        for p in self.people:
+            last = p[-1]
+            cover = self._cover(last, pieces, capital)
+            if cover is None or len(cover) < 2 or re.search(r"(?<![a-z])" + last + r"(?![a-z])", low_text):
+                continue
+            if any(len(x) >= 2 and self._made_up(x) and not _prose(x) for x in cover) or all(x in quoted for x in cover):
+                out.append(last)
+        return list(dict.fromkeys(out))
+
+    @staticmethod
+    def _cover(word: str, pieces: set[str], capital: set[str]) -> tuple[str, ...] | None:
+        """``word`` as the fewest pieces (all in ``pieces``, the first in ``capital``), or
+        None; the word itself, when it stands whole and capitalised, is its own cover."""
+        if word in capital:
+            return (word,)
+        best: dict[int, tuple[str, ...]] = {0: ()}
+        for i in range(len(word)):
+            if i not in best:
+                continue
+            for j in range(i + 1, len(word) + 1):
+                piece = word[i:j]
+                if piece in (capital if i == 0 else pieces) and (j not in best or len(best[j]) > len(best[i]) + 1):
+                    best[j] = (*best[i], piece)
+        got = best.get(len(word))
+        return got if got and len(got) >= 2 else None
+
+    def confused_names(self, text: str) -> dict[str, str]:
+        """Names spelt as a reader might mishear, misread or misspell them (trace 8): the
+        span -> the name. Two words in a row (one of them made up) within
+        :func:`confusion_limit` of a person's full name, each word within the limit of its
+        name word ("miwew swoames", "AIana Ormc", "par rinn frawst"; no function word:
+        "parent of Frost" is not "Parrin Frost"); a capitalised made-up word standing alone
+        where names stand, within 0.85 of the limit of a last name ("Loreh"). The nearest
+        person wins; a known person's own name is never read as another's."""
+        tokens = [(m.group(0), m.start()) for m in _SHAPED_WORD.finditer(text)
+                  if sum(c.isalpha() for c in m.group(0)) >= 2 and not m.group(0).isdigit()]
+        if not tokens:
+            return {}
+        lows = [t.lower().translate(_SHAPES) for t, _ in tokens]
+        made = [self._made_up(w) and not w.isdigit() for w in lows]
+        function = [w in COMMON_WORDS for w in lows]  # "of", "the": never part of a name
+        out: dict[str, str] = {}
+        used: set[int] = set()
+        for width in (2, 3):  # a name's two words, or three where a space split one
+            for i in range(len(tokens) - width + 1):
+                span = range(i, i + width)
+                if used & set(span) or not any(made[k] for k in span) or any(function[k] for k in span) or any(
+                        tokens[k + 1][1] - tokens[k][1] - len(tokens[k][0]) > 2 for k in span[:-1]):
+                    continue
+                parts = [lows[k] for k in span]
+                cuts = [(parts[0], parts[1])] if width == 2 else [(parts[0] + parts[1], parts[2]),
+                                                                  (parts[0], parts[1] + parts[2])]
+                best = self._nearest_person(cuts)
+                if best is not None:
+                    a, b = tokens[i], tokens[i + width - 1]
+                    out[text[a[1]:b[1] + len(b[0])]] = best
+                    used |= set(span)
+        for i, (tok, start) in enumerate(tokens):
+            if i in used or not made[i] or len(lows[i]) < 3:
+                continue
+            if not tok[0].isupper() or _sentence_start(text, start):
+                continue  # names stand capitalised; the guard knows too few English words to
+                # tell "tawlk" (Tolk) from "talk" in lower case
+            if any(tokens[k][0][0].isupper() and made[k] for k in (i - 1, i + 1) if 0 <= k < len(tokens)):
+                continue  # part of a two-word name that is no one's ("Jane Austen" is not Easton)
+            best = self._nearest_last(lows[i], 0.85)
+            if best is not None:
+                out[tok] = best
+        return out
+
+    def _nearest_person(self, cuts: list[tuple[str, str]]) -> str | None:
+        """The person whose two name words (in order) are each within :func:`confusion_limit`
+        of a cut's two words, and the words glued within that of the name glued; the nearest
+        wins, a tie reads nothing, and a known person's own name is no one else's."""
+        scored = []
+        for first, last in cuts:
+            if first in self.words and last in self.words:
+                return None
+            for p in self.people:
+                if len(p) != 2 or abs(len(p[0]) - len(first)) > 3 or abs(len(p[1]) - len(last)) > 3:
+                    continue
+                d0, d1 = confusion_distance(first, p[0]), confusion_distance(last, p[1])
+                if d0 <= confusion_limit(p[0]) and d1 <= confusion_limit(p[1]) and \
+                        d0 + d1 <= confusion_limit(p[0] + p[1]):
+                    scored.append((d0 + d1, " ".join(p)))
+        scored.sort()
+        if not scored or len(scored) >= 2 and scored[1][0] == scored[0][0] and scored[1][1] != scored[0][1]:
+            return None
+        return scored[0][1]
+
+    def _nearest_last(self, letters: str, share: float) -> str | None:
+        """The last name nearest ``letters`` within ``share`` of its :func:`confusion_limit`,
+        or None when none is, the nearest is a tie, or the letters are a name word."""
+        if letters in self.words:
+            return None
+        scored = sorted((confusion_distance(letters, p[-1]), p[-1]) for p in self.people
+                        if len(p[-1]) >= 4 and abs(len(p[-1]) - len(letters)) <= 3)
+        scored = [(d, w) for d, w in scored if d <= share * confusion_limit(w)]
+        if not scored or len(scored) >= 2 and scored[1][0] == scored[0][0] and scored[1][1] != scored[0][1]:
+            return None
+        return scored[0][1]
+
     def initials(self, text: str) -> list[str]:
         """Initials of runs of capitalised (or hyphen-joined) words that spell a name (trace 4)."""
         out = []
@@ -602,7 +787,7 @@ class TraceIndex:
         for found in (self.embedded_names(tokens), self.permuted_names([*tokens, *soup, *glued]),
                       self.sound_names(named_like, hedged or bool(_PHONETIC_CUE.search(text))),
                       self.misspelt_names(words, hedged), self.spoonerised_names(named_like),
-                      self.relaid_names(text),
+                      self.relaid_names(text), self.confused_names(text),
                       self.rotated_names([w for w in words if len(w) >= 4])):
             replaced, extra = text, []
             for tok, name in found.items():
@@ -615,6 +800,9 @@ class TraceIndex:
                 in_place.append(replaced)
             if extra:
                 added.append(f"{text}\n" + " ".join(extra))
+        pieced = self.pieced_names(text)
+        if pieced:
+            added.append(f"{text}\n" + " / ".join(pieced))
         spelled = self.initials(text)
         if spelled:
             added.append(f"{text}\n" + " ".join(spelled))
