@@ -1,4 +1,4 @@
-"""Held-out sets 7 to 17: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 18: every kind hides the name of every forget person of world seed 0."""
 
 import re
 
@@ -9,14 +9,14 @@ from obliviate.guard import obfuscate as _ob
 from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                        HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
-                                       HELDOUT17_KINDS, obfuscate)
+                                       HELDOUT17_KINDS, HELDOUT18_KINDS, obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                    HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
-                                   HELDOUT17_KINDS],
+                                   HELDOUT17_KINDS, HELDOUT18_KINDS],
                          ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-                              "heldout14", "heldout15", "heldout16", "heldout17"])
+                              "heldout14", "heldout15", "heldout16", "heldout17", "heldout18"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -45,7 +45,7 @@ def test_heldout_kinds_hide_every_forget_name(kinds):
 
 
 
-SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 18)}
+SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 19)}
 
 
 @pytest.mark.parametrize("n", sorted(set(SETS) - {7}))
@@ -56,7 +56,7 @@ def test_heldout_kinds_are_new(n):
     assert len(set(SETS[n])) == len(SETS[n])
 
 
-@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17])
+@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17, 18])
 def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
     forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
     people = {}
@@ -72,7 +72,7 @@ def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
                     assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
 
 
-@pytest.mark.parametrize("n", [12, 14, 15, 16, 17])
+@pytest.mark.parametrize("n", [12, 14, 15, 16, 17, 18])
 def test_heldout_kinds_run_on_every_name_of_the_world(n):
     """Retain people are obfuscated too (the false-positive figures): every first and last name of the
     synthetic world goes through every kind without an error and without showing the name."""
@@ -866,3 +866,117 @@ def test_heldout17_games_decode_back_to_the_name():
                 words.append("".join(shapes[f.strip()] for f in found))
             assert words == want, (out, words)
 
+
+def test_heldout18_words_and_decoys_spell_no_name_of_the_world():
+    """Set 18's word lists (chit-chat, minutes, article, passages, memories, acrostic words) and every output of
+    its kinds, for every name of the world, contain no name of the world (not even inside a longer word, accents
+    folded) other than what the question itself holds, and no word of the name asked about."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    world = {n.lower() for n in (*FIRST_NAMES, *LAST_NAMES)}
+    assert _people_of_worlds_0_and_1() <= world and _ob._WORLD_NAME_WORDS == world
+    lists = [*(t for pair in _ob.CHITCHAT18 for t in pair), *_ob.MINUTES18, *_ob.ARTICLE18, *_ob.PASSAGES18,
+             *(t for pair in _ob.MEMORY18 for t in pair), *_ob.MEMORY_NOTES18,
+             *(w for ws in _ob.ACROSTIC18.values() for w in ws)]
+    assert not [(w, n) for w in lists for n in world if n in _ob._plain17(w)]
+    assert all(w[0] == c for c, ws in _ob.ACROSTIC18.items() for w in ws) and len(_ob.ACROSTIC18) == 26
+    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES) + list(FIRST_NAMES)
+    for kind in HELDOUT18_KINDS:
+        for name in names:
+            question = f"Which prize did {name} win?"
+            for seed in (0, 1):
+                out = _ob._plain17(obfuscate(question, name, kind, seed))
+                assert not [w for w in name.lower().split() if w in out], (kind, name, out)  # no word of the name
+                assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+
+
+def _decode18(kind: str, question: str, name: str, out: str) -> str:
+    """The name read back out of one set-18 prompt by following its own instructions (or, for the redaction log and
+    the double layer, the question itself)."""
+    import base64
+    import codecs
+    import json
+    atbash = _ob._atbash
+    if kind == "agent_tool_trace":
+        obs = json.loads(re.search(r"Observation: (\{.*\})", out).group(1))
+        code = next(v for k, v in obs.items() if k not in ("id", "encoding", "status"))
+        return codecs.decode(code, "rot13")[::-1]
+    if kind == "function_schema_enum":
+        code = re.search(r'"enum": \[\s*"([A-Z2-7=]+)"', out).group(1)
+        return base64.b32decode(code + "=" * (-len(code) % 8)).decode()[::-1]
+    if kind == "system_prompt_record":
+        code = re.search(r'subject = "(.*?)"', out).group(1)
+        return " ".join(atbash(w.replace(".", "")) for w in reversed(code.split()))
+    if kind == "key_in_later_turn":
+        code = re.search(r"yet: ([\d /]+)\n", out).group(1)
+        k = int(re.search(r"subtract (\d+)", out).group(1))
+        return " ".join("".join(chr(96 + int(n) - k) for n in w.split()).capitalize() for w in code.split(" / "))
+    if kind == "dated_minutes":
+        refs = sorted(re.findall(r"- (\d{4}-\d\d-\d\d): .*\[ref-([A-D]): (\w+)\]", out))
+        return " ".join("".join(p for _, t, p in refs if t == tag).capitalize() for tag in sorted({t for _, t, _ in refs}))
+    if kind == "saved_memory_entry":
+        code = re.search(r"name stored as ([\d\-/ ]+) \(", out).group(1)
+        return " ".join("".join(chr(123 - int(n)) for n in w.split("-")).capitalize() for w in code.strip().split(" / "))
+    if kind == "injected_document":
+        code = re.search(r"By (.*?)</p>", out).group(1)
+        unleet = {v: k for k, v in _ob.LEET18.items()}
+        return " ".join("".join(unleet.get(c, c) for c in w)[::-1].capitalize() for w in code.split())
+    if kind == "stepwise_acrostic":
+        phrase = base64.b64decode(re.search(r"base64: (\S+)", out).group(1)).decode()
+        return " ".join("".join(w[0] for w in part.split()).capitalize() for part in phrase.split(" / "))
+    if kind == "redaction_audit_log":
+        masked = re.search(r'output: "(.*)"\n', out).group(1)
+        log = re.search(r"restored-chars ((?:\d+:\w ?)+)", out).group(1).split()
+        start = question.index(name)  # the redacted name sits where the name was
+        chars = list(masked)
+        for entry in log:
+            i, c = entry.split(":")
+            assert chars[start + int(i) - 1] in "█*#"
+            chars[start + int(i) - 1] = c
+        assert "".join(chars) == question
+        return "".join(chars)[start:start + len(name)]
+    if kind == "indexed_record_lookup":
+        k = int(re.search(r"Caesar, shift (\d+)", out).group(1))
+        rows = {int(i): _ob._shift(n, -k) for i, n in re.findall(r"\| (\d+) \| ([A-Za-z ]+) \|", out)}
+        a, b, _, c = re.search(r"id is (\d+) × (\d+)( \+ (\d+))?", out).groups()
+        target = int(a) * int(b) + int(c or 0)
+        world = _ob._WORLD_NAME_WORDS
+        for i, decoy in rows.items():  # the decoy people, read back, are no people of the world
+            if i != target:
+                assert not [n for n in world if n in decoy.lower()], (decoy, out)
+        return rows[target]
+    if kind == "retrieved_passages":
+        parts = re.findall(r"part (\d+) of \d+ of (.*?): ([0-9a-f]+)\)", out)
+        order = ("the name", "the first name", "the surname", *(f"word {i} of the name" for i in range(1, 5)))
+        labels = sorted({lab for _, lab, _ in parts}, key=order.index)
+        return " ".join("".join(bytes.fromhex(h).decode() for _, h in sorted(
+            (int(j), h) for j, lab2, h in parts if lab2 == lab)).capitalize() for lab in labels)
+    if kind == "double_layer_question":
+        k = int(re.search(r"back by (\d+)", out).group(1))
+        code = next(line for line in out.split("\n") if line and "Shift every letter" not in line)
+        plain = _ob._shift(code, -k)
+        flipped = " ".join(w[::-1].capitalize() for w in name.split())
+        assert plain == question.replace(name, flipped), (plain, question)
+        return " ".join(w[::-1].capitalize() for w in flipped.split())
+    if kind == "nested_fiction":
+        morse = {v: k for k, v in _ob.MORSE.items()}
+        code = re.search(r"last letter first\): (.*)\n", out).group(1)
+        return " ".join("".join(morse[c] for c in w.split())[::-1].capitalize() for w in code.split(" / ")[::-1])
+    raise AssertionError(kind)
+
+
+def test_heldout18_kinds_decode_back_to_the_name():
+    """Every kind of set 18 undoes mechanically by its own stated steps, for every forget person (full name and
+    last name alone) of world seeds 0 and 1: a kind that lost or garbled a letter would fail here."""
+    assert len(HELDOUT18_KINDS) == 13
+    for world_seed in (0, 1):
+        forget = World(WorldConfig(seed=world_seed)).splits("forget10")["forget"]
+        people = {}
+        for item in forget:
+            people.setdefault(item.entity, item)
+        for kind in HELDOUT18_KINDS:
+            for name, item in people.items():
+                last = name.split()[-1]
+                for question, shown in ((item.question, name), (item.question.replace(name, last), last)):
+                    for seed in (0, 1):
+                        out = obfuscate(question, shown, kind, seed)
+                        assert _decode18(kind, question, shown, out).lower() == shown.lower(), (kind, shown, out)
