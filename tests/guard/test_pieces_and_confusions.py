@@ -33,6 +33,8 @@ CONFUSED = {
     "dictated": "what genre does par rinn frawst write question mark",
     "texting": "hey wat yr ws rsa yaro brn?? pls",
     "accented": "Where was Kestee Brusk born? (my accent, sorry)",
+    "letters_above": "Where was Uͫlmͦ Lͣrͨh born?",  # combining small letters, read after their letter
+    "baby_talk_last": "w-what genwe does quiww wwite? uwu",
 }
 
 PASS = [
@@ -45,6 +47,8 @@ PASS = [
     "Should I ask him or me? Or should we ask someone else about the meeting?",
     "Can we talk about it later, or is now better?",
     "What does `ls -la | grep em` print? And `git log --oneline`?",
+    "Where was Cͣtͦ Brͣsk born?",  # a retain person (Cato Brask), letters above
+    "How would a new window widow wallow below a yellow willow? Wow.",  # many w, no name
 ]
 
 

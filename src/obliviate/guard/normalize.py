@@ -1224,6 +1224,15 @@ def _brainfuck(program: str) -> str | None:
     return text if text.strip() and _printable(text) else None
 
 
+# A text with more than this share of its letters "w" (English: about 2%), and six or more, is read with its
+# inner w as r and as l.
+UWU_SHARE = 0.12
+_INNER_W = re.compile(r"(?<=[A-Za-z])w")
+# The combining Latin small letters (U+0363-U+036F) a model reads after the letter they sit on.
+_COMBINING_LETTERS = {chr(0x0363 + k): c for k, c in enumerate("aeioucdhmrtvx")}
+_COMBINING_LETTER = re.compile("[\u0363-\u036f]")
+
+
 def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
     out: list[str] = []
 
@@ -1235,6 +1244,13 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         add(_html.unescape(text))
     if not text.isascii():  # accented letters as their letters ("Lárksz Úlmó"), for the name traces
         add(unaccented(text))
+        if _COMBINING_LETTER.search(text):  # small letters written above their letter ("Frͦsͭ")
+            add(_COMBINING_LETTER.sub(lambda m: _COMBINING_LETTERS[m.group(0)], text))
+    letters = sum(c.isalpha() for c in text)
+    if text.count("w") >= 6 and text.count("w") > UWU_SHARE * letters:
+        # baby talk ("w-whewe was miwew swoames bown?"): r and l written w, inside words
+        for letter in "rl":
+            add(_INNER_W.sub(letter, text))
     if _STRUCK.search(text):
         add(_STRUCK.sub("", text))  # struck-out text is deleted: "P<s>m</s>arrin", "P~~x~~arrin", "Px\u0336arrin"
     if "<" in text and _TAG.search(text):

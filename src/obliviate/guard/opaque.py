@@ -389,7 +389,9 @@ def _readable_subject(slot: str) -> bool:
 SPELLING_TALK = re.compile(
     r"(?i)\b(?:letters?|\d+-letter|spel(?:l|ls|led|t|ling)|rhym\w*|syllables?|anagram\w*|vowels?|consonants?|"
     r"backwards?|reversed|in place of|instead of|swapp?\w*|ciph\w*|encod\w*|decod\w*|encrypt\w*|"
-    r"transliterat\w*|pronounc\w*|sounds? like|initials?)\b|"
+    r"transliterat\w*|pronounc\w*|sounds? like|initials?|riddles?|rebus|acrostic\w*|autocorrect\w*|typo\w*|"
+    r"misspel\w*|mistyp\w*|ocr|scan\s+reads?|romani[sz]\w*|r[oō]maji|hepburn|pinyin|my\s+(?:first|second|"
+    r"third|last)\s+(?:letter\s+)?is)\b|"
     r"\b(?:begin|start|open|end|clos|finish)\w*\s+(?:with\s+|in\s+|on\s+)?(?:['\"‘“][A-Za-z]{1,4}['\"’”]|"
     r"(?-i:[A-Z](?:-[A-Z])*)\b)|"
     r"\b(?:with|but|and)\s+(?:the\s+|an?\s+)?['\"‘“]?[A-Za-z]['\"’”]?\s+(?:as|for|to|into|instead)\b")
@@ -425,6 +427,19 @@ PLACEHOLDER = re.compile(
     r"block|document|data|yaml|json|config)\w*)|the\s+following\s+\w+))\s*")
 
 
+# A subject described by its name rather than by who it is: "the person whose name is the
+# path in this listing", "the one spelled by the first letters of ...", "the writer in my
+# riddle", "the name this TeX prints". Such a subject may run long (a list of clues).
+NAME_DESCRIPTION = (
+    r"(?i:\s*(?:the|that|this|a)\s+(?:\w+\s+){0,2}?(?:person|one|writer|author|individual|someone|somebody|"
+    r"novelist|poet|man|woman|name)\s+(?:whose\s+(?:\w+\s+)?name|(?:who\s+is\s+|that\s+is\s+)?"
+    r"(?:spel\w*|written|encoded|hidden|formed|built|made\s+(?:up\s+)?(?:of|by|from)|rendered|printed|"
+    r"shown|given\s+by|obtained|produced|decoded|spelt)|in\s+(?:my|the|this)\s+(?:\w+\s+)?(?:riddle|puzzle|"
+    r"rebus|code|cipher|table|grid|listing|log|snippet|chat)))")
+_NAME_DESCRIPTION = re.compile(NAME_DESCRIPTION)
+MAX_DESCRIBED_SUBJECT = 1500
+
+
 def _unknown_capitalised(slot: str, known: Callable[[str], int] | None) -> bool:
     """Whether ``slot`` holds a capitalised word the guard does not know (an unknown name)."""
     words = [w for w in re.findall(r"[^\W\d_]+", slot) if w[:1].isupper() and len(w) >= 3
@@ -438,9 +453,10 @@ AFTER_SUBJECT = 60
 def hidden_subject(slot: str, known_words: Callable[[str], int] | None = None, around: str = "") -> str | None:
     """How a readable subject still hides who it is, or None: given by its spelling (its
     letters, their length, what it begins with or rhymes with, an edit to make), in another
-    language's form (an unknown name with a language or a grammatical case named), or as a
-    placeholder for something given elsewhere in the prompt. ``around``: the subject with
-    the text after it, where a remark on it may stand."""
+    language's form (an unknown name with a language or a grammatical case named), as a
+    placeholder for something given elsewhere in the prompt, or described by its name ("the
+    person whose name is ...", "the one spelled by ..."). ``around``: the subject with the
+    text after it, where a remark on it may stand."""
     around = around or slot
     if SPELLING_TALK.search(around):
         return "spelling"
@@ -448,6 +464,8 @@ def hidden_subject(slot: str, known_words: Callable[[str], int] | None = None, a
         return "language form"
     if PLACEHOLDER.fullmatch(slot):
         return "placeholder"
+    if _NAME_DESCRIPTION.match(slot):
+        return "a description of its name"
     return None
 
 
@@ -480,7 +498,9 @@ class SubjectSlots:
                     else r"(?=\s*\?|\s*\n\s*answer\s*:|\s*$)")
             # the form's literal words first, as a cheap test (most forms are not in a text)
             self.patterns.append(((before or after).lower(), re.compile(
-                r"(?<![A-Za-z])" + head + r"\s*(?P<slot>.{1,%d}?)" % MAX_SUBJECT + tail, re.IGNORECASE | re.DOTALL)))
+                r"(?<![A-Za-z])" + head + r"\s*(?P<slot>.{1,%d}?|(?=%s).{%d,%d}?)" % (
+                    MAX_SUBJECT, NAME_DESCRIPTION, MAX_SUBJECT + 1, MAX_DESCRIBED_SUBJECT) + tail,
+                re.IGNORECASE | re.DOTALL)))
 
     @classmethod
     def from_items(cls, items, names: dict[str, str] | None = None) -> "SubjectSlots":
@@ -508,8 +528,10 @@ class SubjectSlots:
         (:meth:`obliviate.guard.trace.TraceIndex.near_people`); ``forget``: who of them is
         a forget person."""
         for slot in self.slots(text):
-            words = [w for w in re.findall(r"[^\W\d_]+", _SCAFFOLD.sub("", slot.strip()))
-                     if w[:1].isupper() and len(w) >= 2]
+            every = re.findall(r"[^\W\d_]+", _SCAFFOLD.sub("", slot.strip()))
+            words = [w for w in every if w[:1].isupper() and len(w) >= 2]
+            if not words and len(every) == 1 and len(every[0]) >= 3:
+                words = every  # one word in lower case where the person stands ("Where was tawlk born?")
             if 1 <= len(words) <= 4 and any(p in forget for p in near_people(words)):
                 return f"person question about a name near a forget person's {slot.strip()!r}"
         return None

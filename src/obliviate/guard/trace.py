@@ -718,7 +718,8 @@ class TraceIndex:
     def _near_word(self, word: str, name: str, alone: bool) -> bool:
         """Whether ``word`` may be the name word ``name`` written otherwise: as another
         language spells it (its sounds, and a case ending of up to two consonants), with a
-        typo (two in a word of 7 or more letters), or with its letters rearranged. ``alone``
+        typo (two in a word of 7 or more letters), within :func:`confusion_limit` (0.85 of it
+        alone), or with its letters rearranged. ``alone``
         (no other name word beside it) asks for 3 or more consonant classes, 5 or more letters."""
         low = unaccented(word).lower()
         if low == name:
@@ -729,6 +730,9 @@ class TraceIndex:
         size, limit = 5 if alone else 4, 2 if len(name) >= 7 else 1
         if len(name) >= size and abs(len(low) - len(name)) <= 2 and _typos(low, name, limit) <= limit:
             return True
+        if len(name) >= 4 and confusion_distance(low.translate(_SHAPES), name) <= (
+                0.85 if alone else 1.0) * confusion_limit(name):
+            return True  # misheard, misread ("tawlk", "Loreh")
         return len(name) >= size and sorted(low) == sorted(name)
 
     def near_people(self, words: list[str]) -> list[tuple[str, ...]]:
