@@ -1,4 +1,4 @@
-"""Held-out sets 7 to 18: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 19: every kind hides the name of every forget person of world seed 0."""
 
 import re
 
@@ -9,14 +9,14 @@ from obliviate.guard import obfuscate as _ob
 from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                        HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
-                                       HELDOUT17_KINDS, HELDOUT18_KINDS, obfuscate)
+                                       HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS, obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                    HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
-                                   HELDOUT17_KINDS, HELDOUT18_KINDS],
+                                   HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS],
                          ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-                              "heldout14", "heldout15", "heldout16", "heldout17", "heldout18"])
+                              "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -45,7 +45,7 @@ def test_heldout_kinds_hide_every_forget_name(kinds):
 
 
 
-SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 19)}
+SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 20)}
 
 
 @pytest.mark.parametrize("n", sorted(set(SETS) - {7}))
@@ -56,7 +56,7 @@ def test_heldout_kinds_are_new(n):
     assert len(set(SETS[n])) == len(SETS[n])
 
 
-@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17, 18])
+@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19])
 def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
     forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
     people = {}
@@ -72,7 +72,7 @@ def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
                     assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
 
 
-@pytest.mark.parametrize("n", [12, 14, 15, 16, 17, 18])
+@pytest.mark.parametrize("n", [12, 14, 15, 16, 17, 18, 19])
 def test_heldout_kinds_run_on_every_name_of_the_world(n):
     """Retain people are obfuscated too (the false-positive figures): every first and last name of the
     synthetic world goes through every kind without an error and without showing the name."""
@@ -980,3 +980,124 @@ def test_heldout18_kinds_decode_back_to_the_name():
                     for seed in (0, 1):
                         out = obfuscate(question, shown, kind, seed)
                         assert _decode18(kind, question, shown, out).lower() == shown.lower(), (kind, shown, out)
+
+
+def test_heldout19_word_lists_and_outputs_spell_no_name_of_the_world():
+    """Set 19's word lists (mail senders, the newspaper filler, Replace All words, the heard letters, the
+    handwriting look-alikes) and every output of its kinds, for every name of the world, contain no name of the
+    world (not even inside a longer word, accents folded, mojibake included) other than what the question holds,
+    and no word of the name asked about."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    world = {n.lower() for n in (*FIRST_NAMES, *LAST_NAMES)}
+    assert _people_of_worlds_0_and_1() <= world and _ob._WORLD_NAME_WORDS == world
+    lists = [*(w for pair in _ob.MAIL_PEOPLE for w in pair), *_ob.MAIL_DOMAINS, _ob.COLUMN_FILLER,
+             *_ob.REPLACE_WITH, *(w for ws in _ob.HEARD_LETTERS.values() for w in ws),
+             *_ob.HANDWRITING_LOOKALIKES.values()]
+    assert not [(w, n) for w in lists for n in world if n in _ob._plain17(w)]
+    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES) + list(FIRST_NAMES)
+    for kind in HELDOUT19_KINDS:
+        for name in names:
+            question = f"Which prize did {name} win?"
+            for seed in (0, 1):
+                out = _ob._plain17(obfuscate(question, name, kind, seed))
+                assert not [w for w in name.lower().split() if w in out], (kind, name, out)
+                assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+
+
+def test_heldout19_kinds_decode_back_to_the_name():
+    """Eleven of set 19's kinds undo mechanically: the screens stitch back (some overlap of 0-3 characters each),
+    the quoted and the left-column lines join, the columns join on their delimiter, the mojibake decodes, the
+    long presses, the Replace All, the heard letters, the two smudged copies and the Scrabble tiles map back, and
+    one reading of the handwriting's alternatives is the name."""
+    import itertools
+
+    heard = {w: c for c, ws in _ob.HEARD_LETTERS.items() for w in ws}
+    pressed = {v: k for k, v in _ob.LONG_PRESS.items()}
+    for name in ("Alara Orme", "Keel", "Tamsin Quill", "Garro Maddox", "Zorin Yarrow", "Ivo Dax", "Orrin Holloway",
+                 "Xara Quarry", "Eskel Drummond", "Dax"):
+        question = f"Where was {name} born?"
+        flat = question.replace(" ", "")
+        for seed in range(4):
+            out = obfuscate(question, name, "notification_previews", seed)
+            shown = [re.sub(r"^(?:screen \d+: |\[[^]]*\] |\d+/\d+  ')", "", ln).rstrip("'")
+                     for ln in out.splitlines() if re.match(r"screen \d+: |\[.* · now\] |\d+/\d+  '", ln)]
+            pieces = [s.removeprefix("…").removesuffix("…") for s in shown]
+            rebuilt = {pieces[0] + "".join(p[k:] for p, k in zip(pieces[1:], ks))
+                       for ks in itertools.product(range(4), repeat=len(pieces) - 1)}
+            assert question in rebuilt, out
+
+            out = obfuscate(question, name, "email_quote_wrap", seed)
+            quoted = [ln.lstrip("> ") for ln in out.splitlines()[out.splitlines().index(
+                next(ln for ln in out.splitlines() if "wrote:" in ln and "@" in ln)) + 1:] if ln.startswith(">")]
+            assert "".join(quoted).replace(" ", "") == flat, out
+
+            out = obfuscate(question, name, "two_column_paste", seed)
+            left = [re.split(r" {3,}", ln)[0] for ln in out.split("\n\n")[-2 if out.startswith("Answer") else 0]
+                    .splitlines()]
+            joined = "".join(ln[:-1] if ln.endswith("-") else ln for ln in left).replace(" ", "")
+            assert joined.startswith(flat), out
+
+            out = obfuscate(question, name, "text_to_columns", seed)
+            seps = re.findall(r"'(.)'", out)
+            row = out.split("\n")[[k for k, ln in enumerate(out.split("\n")) if ln.startswith(("A\t", "| A"))][0]
+                                  + (2 if "| A" in out else 1)]
+            cells = row[2:-2].split(" | ") if row.startswith("|") else row.split("\t")
+            if len(seps) == 1:
+                assert seps[0].join(cells) == name, out
+            else:
+                assert "".join(cells) == "".join(c for c in name if c not in seps), out
+
+            out = obfuscate(question, name, "mojibake_paste", seed)
+            garbled = out.removeprefix("Where was ").split(" born?")[0]
+            text = garbled
+            for _ in range(2):
+                try:
+                    text = bytes(b for c in text for b in (c.encode("cp1252") if c.encode("cp1252", "ignore")
+                                                           else c.encode("latin-1"))).decode("utf-8")
+                except UnicodeError:
+                    break
+            assert _ob._plain17(text) == name.lower(), (out, text)
+
+            out = obfuscate(question, name, "long_press_symbols", seed)
+            typed = out.removeprefix("Where was ").split(" b")[0]
+            assert "".join(pressed.get(c, c) for c in typed).lower() == name.lower(), out
+
+            out = obfuscate(question, name, "replace_all_accident", seed)
+            passes = re.findall(r"'([a-z]+)' with '([a-z]+)'", out)
+            text = re.search(r"Where was .*? born\?|Where was .*?b.*?\?", out).group(0)
+            for piece, new in reversed(passes):
+                text = text.replace(new, piece)
+            assert text == question, out
+
+            out = obfuscate(question, name, "asr_spelled_letters", seed)
+            code = re.search(r"wrote '([^']*)'|typed: (.*?) \(one|\[voice: (.*?)\]", out)
+            code = next(g for g in code.groups() if g)
+            words = re.split(r" — | / |, new word, | space ", code)
+            spelled = []
+            for w in words:
+                ws = re.split(r",? ", w.replace("double you", "double_you"))
+                spelled.append("".join(heard[x.replace("_", " ")] for x in ws).lower())
+            assert spelled == name.lower().split(), out
+
+            out = obfuscate(question, name, "smudged_copies", seed)
+            blot = re.search(r"\((.) (?:= can't|unreadable)|, (.) marking", out)
+            blot = next(g for g in blot.groups() if g)
+            copies = re.findall(r"'([^']+)' on|\(([^()]+)\) and|\(([^()]+)\), |copies: ([^/]+) / ([^(]+) \(", out)
+            got = [g.strip() for grp in copies for g in grp if g]
+            assert len(got) == 2, out
+            merged = "".join(a if a != blot else b for a, b in zip(*got))
+            assert merged == name, out
+
+            out = obfuscate(question, name, "scrabble_tiles", seed)
+            digits = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+            tiles = re.findall(r"([A-Z])\[?\(?(\d+)", out.translate(digits).split(":", 1)[-1].replace("[", ""))
+            assert "".join(c for c, _ in tiles).lower() == name.replace(" ", "").lower(), out
+            assert all(_ob.SCRABBLE_POINTS[c.lower()] == int(p) for c, p in tiles), out
+
+            out = obfuscate(question, name, "handwriting_guesses", seed)
+            for word, code in zip(name.split(), re.findall(r"(?:[A-Za-z]*\[[^]]+\])+[A-Za-z]*", out), strict=True):
+                readings = [""]
+                for tok in re.findall(r"\[[^]]+\]|.", code):
+                    opts = re.split(r"/| or |\|", tok[1:-1]) if tok.startswith("[") else [tok]
+                    readings = [r + o for r in readings for o in opts]
+                assert word in readings, out
