@@ -510,9 +510,14 @@ def _resegmented(text: str, shifts: ShiftIndex) -> str | None:
         for t in tokens[:-1]:
             at += len(t)
             bounds.add(at)
+        # and, in a line that has capitals, where the name's own capital is ("be Ingle" is not
+        # in "being learned")
+        cased = "".join(tokens)
+        lower_line = cased.islower()
         crossing, at = False, 0
         for w in words:
-            if len(w) >= 4 and w in shifts.names and any(at < b < at + len(w) for b in bounds):
+            if len(w) >= 4 and w in shifts.names and any(at < b < at + len(w) for b in bounds) and (
+                    lower_line or cased[at].isupper()):
                 crossing = True
             at += len(w)
         cut = " ".join(w.capitalize() if w in shifts.names else w for w in words)

@@ -4,7 +4,7 @@ The decoders of :mod:`obliviate.guard.normalize` read the encodings they were wr
 and every held-out set of obfuscations finds one they were not. What every encoding of a
 name that a model can still read has in common is that it keeps the name recoverable, and
 that leaves a trace which can be checked against the names the guard knows (forget and
-retain people) without knowing the encoding. :class:`TraceIndex` looks for six kinds:
+retain people) without knowing the encoding. :class:`TraceIndex` looks for eight kinds:
 
 1. **code**: a code with one symbol (or word, or pair of marks) per letter, with any
    table: units grouped like the name's words (groups set apart by ``/``, ``|``, ``,``,
@@ -44,6 +44,16 @@ retain people) without knowing the encoding. :class:`TraceIndex` looks for six k
    letter is not looked for. A word typed with another keyboard layout switched on (Russian
    ЙЦУКЕН, Dvorak, Colemak, either way) that gives a name word of 4 or more letters is read
    as it.
+
+7. **pieces**: a name word made of two or more of the text's letter runs, the first
+   capitalised as the name, whatever puts them together (diff lines, table cells, tiles,
+   log fields); a full name needs both words and a made-up piece, a last name alone a
+   made-up piece of two or more letters or pieces that are all quoted
+   (:meth:`TraceIndex.pieced_names`).
+8. **confusions**: two or three words in a row, or a capitalised made-up word alone,
+   within :func:`confusion_limit` of a name by :func:`confusion_distance`, an edit distance
+   that weighs confusable spellings (by ear, by eye, by habit) below other edits
+   (:meth:`TraceIndex.confused_names`).
 
 Traces 2, 3 (but rotations and letter soup), 5 and 6 (alone) read only capitalised words
 that do not begin a sentence, where names stand: the guard knows few English words, and
@@ -287,7 +297,7 @@ def _subsequence(word: str, token: str) -> bool:
 
 
 class TraceIndex:
-    """The names the guard knows, indexed for the six traces of the module docstring."""
+    """The names the guard knows, indexed for the eight traces of the module docstring."""
 
     def __init__(self, people: list[tuple[str, ...]], known_words: frozenset[str] | set[str] = frozenset()):
         """``people``: each known person's name as its words (lower-case ASCII letters);
@@ -551,11 +561,11 @@ class TraceIndex:
                     out[text[a[1]:b[1] + len(b[0])]] = best
                     used |= set(span)
         for i, (tok, start) in enumerate(tokens):
-            if i in used or not made[i] or len(lows[i]) < 3:
+            if i in used or not made[i] or len(lows[i]) < 4:
                 continue
-            if not tok[0].isupper() or _sentence_start(text, start):
-                continue  # names stand capitalised; the guard knows too few English words to
-                # tell "tawlk" (Tolk) from "talk" in lower case
+            if not (tok[0].isupper() and tok[1:].islower()) or _sentence_start(text, start):
+                continue  # names stand capitalised (not "RMU"); the guard knows too few English
+                # words to tell "tawlk" (Tolk) from "talk" in lower case
             if any(tokens[k][0][0].isupper() and made[k] for k in (i - 1, i + 1) if 0 <= k < len(tokens)):
                 continue  # part of a two-word name that is no one's ("Jane Austen" is not Easton)
             best = self._nearest_last(lows[i], 0.85)
@@ -588,8 +598,9 @@ class TraceIndex:
         or None when none is, the nearest is a tie, or the letters are a name word."""
         if letters in self.words:
             return None
+        # a misreading keeps about as many letters as the name has ("More" is not "Morrow")
         scored = sorted((confusion_distance(letters, p[-1]), p[-1]) for p in self.people
-                        if len(p[-1]) >= 4 and abs(len(p[-1]) - len(letters)) <= 3)
+                        if len(p[-1]) >= 4 and len(p[-1]) - 1 <= len(letters) <= len(p[-1]) + 3)
         scored = [(d, w) for d, w in scored if d <= share * confusion_limit(w)]
         if not scored or len(scored) >= 2 and scored[1][0] == scored[0][0] and scored[1][1] != scored[0][1]:
             return None
