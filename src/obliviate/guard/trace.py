@@ -500,7 +500,7 @@ class TraceIndex:
             if any(c is None for c in covers) or " ".join(p) in low_text:
                 continue
             split = [c for c in covers if len(c) >= 2]
-            made_up = [x for c in split for x in c if self._made_up(x) and not _prose(x)]
+            made_up = [x for c in split for x in c if len(x) >= 2 and self._made_up(x) and not _prose(x)]
             if len(p) >= 2 and split and made_up:
                 out.append(" ".join(p))
         for p in self.people:
@@ -514,20 +514,26 @@ class TraceIndex:
 
     @staticmethod
     def _cover(word: str, pieces: set[str], capital: set[str]) -> tuple[str, ...] | None:
-        """``word`` as the fewest pieces (all in ``pieces``, the first in ``capital``), or
-        None; the word itself, when it stands whole and capitalised, is its own cover."""
+        """``word`` as two or more pieces (all in ``pieces``, the first in ``capital``, at most
+        one of a single letter), or None; the word itself, when it stands whole and
+        capitalised, is its own cover."""
         if word in capital:
             return (word,)
-        best: dict[int, tuple[str, ...]] = {0: ()}
+        # the cover with the fewest one-letter pieces, then the fewest pieces; at most one
+        # one-letter piece (a text of single letters, a game of "after K?", covers any name)
+        best: dict[int, tuple[tuple[int, int], tuple[str, ...]]] = {0: ((0, 0), ())}
         for i in range(len(word)):
             if i not in best:
                 continue
+            (singles, count), cover = best[i]
             for j in range(i + 1, len(word) + 1):
                 piece = word[i:j]
-                if piece in (capital if i == 0 else pieces) and (j not in best or len(best[j]) > len(best[i]) + 1):
-                    best[j] = (*best[i], piece)
+                if piece in (capital if i == 0 else pieces):
+                    score = (singles + (len(piece) == 1), count + 1)
+                    if j not in best or best[j][0] > score:
+                        best[j] = (score, (*cover, piece))
         got = best.get(len(word))
-        return got if got and len(got) >= 2 else None
+        return got[1] if got and len(got[1]) >= 2 and got[0][0] <= 1 else None
 
     def confused_names(self, text: str) -> dict[str, str]:
         """Names spelt as a reader might mishear, misread or misspell them (trace 8): the
