@@ -221,41 +221,43 @@ _SILENT = frozenset("aeiouyhw")
 CLOSE_COST, SILENT_COST, DOUBLE_COST = 0.35, 0.4, 0.2
 
 
+def _gap(word: str, k: int) -> float:
+    """The cost of ``word[k]`` put in or left out (see :func:`confusion_distance`)."""
+    ch = word[k]
+    if (k and word[k - 1] == ch) or (k + 1 < len(word) and word[k + 1] == ch):
+        return DOUBLE_COST
+    return SILENT_COST if ch in _SILENT else 1.0
+
+
 @lru_cache(maxsize=1 << 16)
-def confusion_distance(a: str, b: str) -> float:
+def confusion_distance(a: str, b: str, limit: float = float("inf")) -> float:
     """Edits from ``a`` to ``b`` (lower-case letters), each weighed by how readily a reader
     takes one spelling for the other: 0.35 for a letter written for a confusable one
     (:data:`_CONFUSABLE`, "rn" for "m" too), 0.4 for a vowel, h, w or y put in or left out,
-    0.2 for a letter doubled or undoubled, 1 for anything else."""
+    0.2 for a letter doubled or undoubled, 1 for anything else. Past ``limit`` the answer
+    is only that it is past it (infinity): two rows of the table past it end the count."""
     inf = float("inf")
-    n, m = len(a), len(b)
-    d = [[inf] * (m + 1) for _ in range(n + 1)]
-    d[0][0] = 0.0
-
-    def gap(word: str, k: int) -> float:  # the cost of word[k] put in or left out
-        ch = word[k]
-        if (k and word[k - 1] == ch) or (k + 1 < len(word) and word[k + 1] == ch):
-            return DOUBLE_COST
-        return SILENT_COST if ch in _SILENT else 1.0
-
-    for i in range(n + 1):
-        for j in range(m + 1):
-            here = d[i][j]
-            if here == inf:
-                continue
-            if i < n:
-                d[i + 1][j] = min(d[i + 1][j], here + gap(a, i))
-            if j < m:
-                d[i][j + 1] = min(d[i][j + 1], here + gap(b, j))
-            if i < n and j < m:
-                x, y = a[i], b[j]
-                step = 0.0 if x == y else CLOSE_COST if (x, y) in _CLOSE else 1.0
-                d[i + 1][j + 1] = min(d[i + 1][j + 1], here + step)
-            if i + 1 < n and j < m and a[i:i + 2] == "rn" and b[j] == "m":
-                d[i + 2][j + 1] = min(d[i + 2][j + 1], here + CLOSE_COST)
-            if i < n and j + 1 < m and b[j:j + 2] == "rn" and a[i] == "m":
-                d[i + 1][j + 2] = min(d[i + 1][j + 2], here + CLOSE_COST)
-    return d[n][m]
+    m = len(b)
+    before: list[float] | None = None
+    row = [0.0] * (m + 1)
+    for j in range(1, m + 1):
+        row[j] = row[j - 1] + _gap(b, j - 1)
+    for i in range(1, len(a) + 1):
+        x = a[i - 1]
+        cur = [row[0] + _gap(a, i - 1)] + [inf] * m
+        for j in range(1, m + 1):
+            y = b[j - 1]
+            step = 0.0 if x == y else CLOSE_COST if (x, y) in _CLOSE else 1.0
+            best = min(row[j] + _gap(a, i - 1), cur[j - 1] + _gap(b, j - 1), row[j - 1] + step)
+            if before is not None and y == "m" and a[i - 2:i] == "rn":
+                best = min(best, before[j - 1] + CLOSE_COST)
+            if x == "m" and j >= 2 and b[j - 2:j] == "rn":
+                best = min(best, row[j - 2] + CLOSE_COST)
+            cur[j] = best
+        if min(cur) > limit and min(row) > limit:
+            return inf
+        before, row = row, cur
+    return row[m] if row[m] <= limit else inf
 
 
 def confusion_limit(name: str) -> float:
@@ -590,7 +592,8 @@ class TraceIndex:
             for p in self.people:
                 if len(p) != 2 or abs(len(p[0]) - len(first)) > 3 or abs(len(p[1]) - len(last)) > 3:
                     continue
-                d0, d1 = confusion_distance(first, p[0]), confusion_distance(last, p[1])
+                d0 = confusion_distance(first, p[0], confusion_limit(p[0]))
+                d1 = confusion_distance(last, p[1], confusion_limit(p[1])) if d0 != float("inf") else d0
                 if d0 <= confusion_limit(p[0]) and d1 <= confusion_limit(p[1]) and \
                         d0 + d1 <= confusion_limit(p[0] + p[1]):
                     scored.append((d0 + d1, " ".join(p)))
@@ -605,7 +608,7 @@ class TraceIndex:
         if letters in self.words:
             return None
         # a misreading keeps about as many letters as the name has ("More" is not "Morrow")
-        scored = sorted((confusion_distance(letters, p[-1]), p[-1]) for p in self.people
+        scored = sorted((confusion_distance(letters, p[-1], share * confusion_limit(p[-1])), p[-1]) for p in self.people
                         if len(p[-1]) >= 4 and len(p[-1]) - 1 <= len(letters) <= len(p[-1]) + 3)
         scored = [(d, w) for d, w in scored if d <= share * confusion_limit(w)]
         if not scored or len(scored) >= 2 and scored[1][0] == scored[0][0] and scored[1][1] != scored[0][1]:
@@ -747,8 +750,9 @@ class TraceIndex:
         size, limit = 5 if alone else 4, 2 if len(name) >= 7 else 1
         if len(name) >= size and abs(len(low) - len(name)) <= 2 and _typos(low, name, limit) <= limit:
             return True
-        if len(name) >= 4 and confusion_distance(low.translate(_SHAPES), name) <= (
-                0.85 if alone else 1.0) * confusion_limit(name):
+        share = 0.85 if alone else 1.0
+        if len(name) >= 4 and confusion_distance(low.translate(_SHAPES), name, share * confusion_limit(name)) <= \
+                share * confusion_limit(name):
             return True  # misheard, misread ("tawlk", "Loreh")
         return len(name) >= size and sorted(low) == sorted(name)
 
