@@ -746,6 +746,19 @@ def _people_of_worlds_0_and_1() -> set[str]:
                 out |= {w.lower() for w in (item.entity or "").split()}
     return out
 
+def _assert_outputs_spell_no_name(kinds, world) -> None:
+    """Every output of ``kinds`` for every name of the world (full, last, first; seeds 0 and 1),
+    accents folded, holds no word of the name asked about and no other name of ``world``."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES) + list(FIRST_NAMES)
+    for kind in kinds:
+        for name in names:
+            question = f"Which prize did {name} win?"
+            for seed in (0, 1):
+                out = _ob._plain17(obfuscate(question, name, kind, seed))
+                assert not [w for w in name.lower().split() if w in out], (kind, name, out)  # no word of the name
+                assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+
 
 def test_heldout17_words_and_decoys_spell_no_name_of_the_world():
     """Set 17's word lists (Wordle guesses, friends, letter shapes and sounds, Tutnese, letter names) and every
@@ -760,14 +773,7 @@ def test_heldout17_words_and_decoys_spell_no_name_of_the_world():
              *(names for names, _, _ in _ob.MORE_LETTER_NAMES.values())]
     assert not [(w, n) for w in lists for n in world if n in w.lower()]
     assert len(_ob.WORDLE_WORDS) > 900
-    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES) + list(FIRST_NAMES)
-    for kind in HELDOUT17_KINDS:
-        for name in names:
-            question = f"Which prize did {name} win?"
-            for seed in (0, 1):
-                out = _ob._plain17(obfuscate(question, name, kind, seed))
-                assert not [w for w in name.lower().split() if w in out], (kind, name, out)  # no word of the name
-                assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+    _assert_outputs_spell_no_name(HELDOUT17_KINDS, world)
 
 
 def test_heldout17_games_decode_back_to_the_name():
@@ -879,14 +885,7 @@ def test_heldout18_words_and_decoys_spell_no_name_of_the_world():
              *(w for ws in _ob.ACROSTIC18.values() for w in ws)]
     assert not [(w, n) for w in lists for n in world if n in _ob._plain17(w)]
     assert all(w[0] == c for c, ws in _ob.ACROSTIC18.items() for w in ws) and len(_ob.ACROSTIC18) == 26
-    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES) + list(FIRST_NAMES)
-    for kind in HELDOUT18_KINDS:
-        for name in names:
-            question = f"Which prize did {name} win?"
-            for seed in (0, 1):
-                out = _ob._plain17(obfuscate(question, name, kind, seed))
-                assert not [w for w in name.lower().split() if w in out], (kind, name, out)  # no word of the name
-                assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+    _assert_outputs_spell_no_name(HELDOUT18_KINDS, world)
 
 
 def _decode18(kind: str, question: str, name: str, out: str) -> str:
@@ -994,14 +993,7 @@ def test_heldout19_word_lists_and_outputs_spell_no_name_of_the_world():
              *_ob.REPLACE_WITH, *(w for ws in _ob.HEARD_LETTERS.values() for w in ws),
              *_ob.HANDWRITING_LOOKALIKES.values()]
     assert not [(w, n) for w in lists for n in world if n in _ob._plain17(w)]
-    names = [f"{f} {l}" for f, l in zip(FIRST_NAMES, LAST_NAMES)] + list(LAST_NAMES) + list(FIRST_NAMES)
-    for kind in HELDOUT19_KINDS:
-        for name in names:
-            question = f"Which prize did {name} win?"
-            for seed in (0, 1):
-                out = _ob._plain17(obfuscate(question, name, kind, seed))
-                assert not [w for w in name.lower().split() if w in out], (kind, name, out)
-                assert not [n for n in world if n in out and n not in question.lower()], (kind, name, out)
+    _assert_outputs_spell_no_name(HELDOUT19_KINDS, world)
 
 
 def test_heldout19_kinds_decode_back_to_the_name():
