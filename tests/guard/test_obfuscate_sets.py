@@ -1,4 +1,4 @@
-"""Held-out sets 7 to 19: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 20: every kind hides the name of every forget person of world seed 0."""
 
 import re
 
@@ -9,14 +9,15 @@ from obliviate.guard import obfuscate as _ob
 from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                        HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
-                                       HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS, obfuscate)
+                                       HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS, HELDOUT20_KINDS, obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                    HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
-                                   HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS],
+                                   HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS, HELDOUT20_KINDS],
                          ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-                              "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19"])
+                              "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19",
+                              "heldout20"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -45,7 +46,7 @@ def test_heldout_kinds_hide_every_forget_name(kinds):
 
 
 
-SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 20)}
+SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 21)}
 
 
 @pytest.mark.parametrize("n", sorted(set(SETS) - {7}))
@@ -56,7 +57,7 @@ def test_heldout_kinds_are_new(n):
     assert len(set(SETS[n])) == len(SETS[n])
 
 
-@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19])
+@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
 def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
     forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
     people = {}
@@ -72,7 +73,7 @@ def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
                     assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
 
 
-@pytest.mark.parametrize("n", [12, 14, 15, 16, 17, 18, 19])
+@pytest.mark.parametrize("n", [12, 14, 15, 16, 17, 18, 19, 20])
 def test_heldout_kinds_run_on_every_name_of_the_world(n):
     """Retain people are obfuscated too (the false-positive figures): every first and last name of the
     synthetic world goes through every kind without an error and without showing the name."""
@@ -1093,3 +1094,204 @@ def test_heldout19_kinds_decode_back_to_the_name():
                     opts = re.split(r"/| or |\|", tok[1:-1]) if tok.startswith("[") else [tok]
                     readings = [r + o for r in readings for o in opts]
                 assert word in readings, out
+
+
+def test_heldout20_word_lists_and_outputs_spell_no_name_of_the_world():
+    """Set 20's word lists (residue codes, proto-language names and symbols, steno strokes, the handshape notes)
+    and every output of its kinds, for every name of the world, contain no name of the world (not even inside a
+    longer word, accents folded) other than what the question holds, and no word of the name asked about."""
+    from obliviate.data.world import FIRST_NAMES, LAST_NAMES
+    world = {n.lower() for n in (*FIRST_NAMES, *LAST_NAMES)}
+    assert _people_of_worlds_0_and_1() <= world and _ob._WORLD_NAME_WORDS == world
+    lists = [*_ob.AMINO3.values(), *_ob.PROTO_SYMBOLS, *_ob.PROTO_LANGUAGES, *_ob.STENO.values(),
+             *(d for pair in _ob.ASL_HANDSHAPES.values() for d in pair)]
+    assert not [(w, n) for w in lists for n in world if n in _ob._plain17(w)]
+    _assert_outputs_spell_no_name(HELDOUT20_KINDS, world)
+
+
+def _decode20(kind: str, out: str) -> str:
+    """The name read back out of ``out`` by the procedure a specialist would follow (lower case)."""
+    if kind == "musical_cryptogram":
+        if "K:C\n" in out:
+            body = out.split("K:C\n", 1)[1].split("|]", 1)[0]
+            rows = {0: r"[A-G],", 1: r"[A-G](?![,'])", 2: r"[a-g](?!')", 3: r"[a-g]'"}
+            words = []
+            for chunk in body.split(" z | "):
+                word = ""
+                for tok in chunk.split():
+                    row = next(r for r, pat in rows.items() if re.fullmatch(pat, tok))
+                    word += chr(97 + "ABCDEFG".index(tok[0].upper()) + 7 * row)
+                words.append(word)
+            return " ".join(words)
+        if "Helmholtz" in out or "prime" in out:
+            code = re.search(r"(?:motif|theme) (.+?) \(", out).group(1)
+            return " ".join("".join(chr(97 + "abcdefg".index(t[0]) + 7 * t.count("'")) for t in w.split())
+                            for w in code.split(" / "))
+        spn = max(re.findall(r"[A-G][4-7](?: [A-G][4-7])*(?: \| [A-G][4-7](?: [A-G][4-7])*)*", out), key=len)
+        return " ".join("".join(chr(97 + "ABCDEFG".index(t[0]) + 7 * (int(t[1]) - 4)) for t in w.split())
+                        for w in spn.split(" | "))
+    if kind == "peptide_residues":
+        one = {v: k for k, v in _ob.AMINO3.items()}
+        alt = "|".join(one)
+        chains = re.findall(rf"(?:(?:{alt})-?){{2,}}", out)
+        return " ".join("".join(one[c] for c in re.findall(alt, ch)) for ch in chains)
+    if kind == "sound_laws":
+        protos = re.findall(r"\*([^\s*,;)]+)", out)
+        laws = re.findall(r"(\S) > (∅|[a-z])(?: / (_#|#_|V_V|V_C))?", out)
+        words = []
+        for proto in protos:
+            p = proto
+            for sym, new, env in laws:
+                for k, c in enumerate(proto):  # every occurrence meets the stated condition, in the proto-form
+                    if c == sym:
+                        inside = 0 < k < len(proto) - 1 and proto[k - 1].isascii() and proto[k + 1].isascii()
+                        assert {"_#": k == len(proto) - 1, "#_": k == 0,
+                                "V_V": inside and proto[k - 1] in "aeiouy" and proto[k + 1] in "aeiouy",
+                                "V_C": inside and proto[k - 1] in "aeiouy" and proto[k + 1] not in "aeiouy",
+                                "": True}[env], (out, sym, env)
+                p = p.replace(sym, "" if new == "∅" else new)
+            words.append(p)
+        return " ".join(words)
+    if kind == "ita2_tape":
+        from_bits = {v: k for k, v in _ob.ITA2.items()} | {_ob.ITA2_SPACE: " ", _ob.ITA2_LTRS: ""}
+        rows = re.findall(r"^\|(.)(.)·(.)(.)(.)\|$", out, re.M)
+        tracks = dict(re.findall(r"^([1-5]) (.*)$", out, re.M))
+        hole = rows[0][0] if rows else tracks["1"][0]  # the first character is LTRS, every hole punched
+        if rows:
+            bits = ["".join("1" if c == hole else "0" for c in r) for r in rows]
+        else:
+            bits = ["".join("1" if tracks[t][k] == hole else "0" for t in "12345") for k in range(len(tracks["1"]))]
+        return "".join(from_bits[b] for b in bits)
+    if kind == "hollerith_card":
+        def letter(zone: str, digit: int) -> str:
+            return chr(96 + digit if zone == "12" else 105 + digit if zone == "11" else 113 + digit)
+        listed = re.findall(r"col \d+: (blank|(\d+)-(\d))", out)
+        if listed:
+            return "".join(" " if b == "blank" else letter(z, int(d)) for b, z, d in listed)
+        card = {ln[:2].strip(): ln[3:] for ln in out.splitlines() if re.match(r"^(12|11| \d) ", ln)}
+        ink = next(c for c in "█■]" if c in card["12"] + card["11"] + card["0"] + card["1"] + card["9"] + card["5"]
+                   + card["3"] + card["4"] + card["6"] + card["7"] + card["8"] + card["2"])
+        ncols = (len(card["1"]) + 1) // 2
+        out_ = ""
+        for k in range(ncols):
+            hits = [row for row, cells in card.items() if cells[2 * k:2 * k + 1] == ink]
+            zone = next((h for h in hits if h in ("12", "11")), None)
+            digits = [int(h) for h in hits if h not in ("12", "11")]
+            if not hits:
+                out_ += " "
+            elif zone is None:  # 0 zone and a digit
+                out_ += letter("0", max(digits))
+            else:
+                out_ += letter(zone, digits[0])
+        return out_
+    if kind == "radix50_words":
+        code = re.search(r"(?:\.WORD |\(octal\): |whose name is |RAD50 words )(\d[\d ,]*\d)", out).group(1)
+        base = 10 if "(decimal" in out else 8
+        text = ""
+        for w in re.split(r"[ ,]+", code):
+            v = int(w, base)
+            text += _ob.RAD50[v // 1600] + _ob.RAD50[v // 40 % 40] + _ob.RAD50[v % 40]
+        return text.strip().lower()
+    if kind == "steno_strokes":
+        code = re.search(r"(?:theory\): |untranslates: \[|steno shows as )(.+?)(?:\]| \(Plover| born)", out).group(1)
+        letters = {v: k for k, v in _ob.STENO.items()}
+        words = []
+        for word in re.split(r"/S-P/| ", code):
+            spelled, cap = "", False
+            for stroke in word.split("/"):
+                if stroke == "KPA":
+                    cap = True
+                elif stroke in letters:
+                    spelled += letters[stroke].upper() if cap else letters[stroke]
+                    cap = False
+                else:
+                    assert stroke.endswith("P") and stroke[:-1] in letters, (stroke, out)
+                    spelled += letters[stroke[:-1]].upper()
+            words.append(spelled)
+        return " ".join(words).lower()
+    if kind == "asl_handshapes":
+        shapes = {d: c for c, pair in _ob.ASL_HANDSHAPES.items() for d in pair}
+        found = re.findall(r"(?:^\s+(\d+)\. |\((\d+)\) )(.+?)(?=; \(\d+\)|$)", out, re.M)
+        words = []
+        for a, b, desc in found:
+            if int(a or b) == 1:
+                words.append("")
+            words[-1] += shapes[desc]
+        return " ".join(words)
+    if kind == "fair_isle_chart":
+        glyphs = {tuple(rows): c for c, rows in _ob.BANNER.items()}
+        words = []
+        for block in out.split("\n\n"):
+            rows = {}
+            for num, side, runs in re.findall(r"^(?:Row|Rnd) (\d)(?: \((RS|WS)\))?: (.*)\.$", block, re.M):
+                cells = "".join(("#" if col == "CC" else " ") * int(n) for _, n, col in re.findall(r"([kp])(\d+) (MC|CC)",
+                                                                                                   runs))
+                rows[int(num)] = cells if side == "WS" else cells[::-1]
+            if not rows:
+                continue
+            chart = [rows[r] for r in range(5, 0, -1)]
+            n = (len(chart[0]) - 1) // 6
+            words.append("".join(glyphs[tuple(row[1 + 6 * k:6 + 6 * k] for row in chart)] for k in range(n)))
+        return " ".join(words)
+    if kind == "tiled_font_layer":
+        import json
+        first = int(re.search(r'"?firstgid"?[:=] ?"?(\d+)"?,? ?"?source"?[:=] ?"font_ascii', out).group(1))
+        if 'encoding="csv"' not in out:
+            level = json.loads(next(ln for ln in out.splitlines() if ln.startswith("{")))
+            layer = next(layer for layer in level["layers"] if layer["name"] == "sign_text")
+            width, data = layer["width"], layer["data"]
+        else:
+            width = int(re.search(r'layer name="sign_text" width="(\d+)"', out).group(1))
+            data = [int(x) for x in re.search(r"<data encoding=\"csv\">\n(.*?)\n  </data>", out, re.S).group(1)
+                    .replace("\n", "").split(",")]
+        row = next(data[k:k + width] for k in range(0, len(data), width) if any(data[k:k + width]))
+        return "".join(" " if g == 0 else chr(g - first + 32) for g in row).strip().lower()
+    if kind == "proofreader_marks":
+        fixed = []
+        for misset, marks in re.findall(r"^  '([^']+)': (.*)$", out, re.M):
+            if marks.count(")") > marks.count("("):  # the note that closes the parenthesis around the notes
+                marks = marks[:-1]
+            edits = []
+            for m in marks.split("; "):
+                if g := re.fullmatch(r"tr letters (\d+)-(\d+) \('(..)' to '(..)'\)", m):
+                    edits.append((int(g[1]) - 1, 1, lambda w, p, g=g: w[:p] + g[4] + w[p + 2:]))
+                elif g := re.fullmatch(r"‸ insert '(.)' (?:after letter (\d+)|before letter 1)", m):
+                    edits.append((int(g[2] or 0), 0, lambda w, p, g=g: w[:p] + g[1] + w[p:]))
+                elif g := re.fullmatch(r"letter (\d+) '(.)' / '(.)' \(wrong letter\)", m):
+                    edits.append((int(g[1]) - 1, 1, lambda w, p, g=g: w[:p] + g[3] + w[p + 1:]))
+                elif g := re.fullmatch(r"ꝺ delete letter (\d+) \('(.)'\)", m):
+                    edits.append((int(g[1]) - 1, 1, lambda w, p: w[:p] + w[p + 1:]))
+                elif g := re.fullmatch(r"letter (\d+) to lower case \(lc\)", m):
+                    edits.append((int(g[1]) - 1, 1, lambda w, p: w[:p] + w[p].lower() + w[p + 1:]))
+                else:
+                    raise AssertionError((m, out))
+            word = misset
+            for p, _, fn in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+                word = fn(word, p)
+            fixed.append(word)
+        return " ".join(fixed).lower()
+    if kind == "petscii_listing":
+        if m := re.search(r"\.BYTE (.*?),0$", out, re.M):
+            codes = [int(x[1:], 16) for x in m.group(1).split(",")]
+        else:
+            codes = [int(x) for x in re.search(r"DATA ([\d,]+)", out).group(1).split(",")]
+        return "".join(" " if c == 0x20 else chr(c) if c < 0x80 else chr(c - 0x80) for c in codes).lower()
+    raise AssertionError(kind)
+
+
+def test_heldout20_kinds_decode_back_to_the_name():
+    """All twelve of set 20's kinds undo by the specialist's own procedure: the notes by the French cryptogram,
+    the residues by their one-letter codes, the proto-forms by their sound laws (each stated condition true of
+    every sound it changes), the tape by ITA2, the card by Hollerith code, the words by Radix-50, the strokes by
+    Plover fingerspelling, the handshapes by the manual alphabet, the knitting rows back into the chart's
+    letters, the sign's tiles by the font's first gid, the galley by its proofreader's marks and the program by
+    PETSCII; and the notes, tape, card and strokes keep the case the kind claims (capitals in PETSCII and steno)."""
+    assert len(HELDOUT20_KINDS) == 12
+    forget = [p for seed in (0, 1) for p in {i.entity for i in World(WorldConfig(seed=seed)).splits("forget10")["forget"]}]
+    for name in ("Alara Orme", "Keel", "Tamsin Quill", "Garro Maddox", "Zorin Yarrow", "Ivo Dax", "Orrin Holloway",
+                 "Xara Quarry", "Jessa Wexley", "Dax", *sorted(forget)):
+        question = f"Where was {name} born?"
+        for kind in HELDOUT20_KINDS:
+            for seed in range(4):
+                out = obfuscate(question, name, kind, seed)
+                assert _decode20(kind, out) == name.lower(), (kind, name, seed, out)
