@@ -1110,7 +1110,8 @@ def test_heldout20_word_lists_and_outputs_spell_no_name_of_the_world():
 
 
 def _decode20(kind: str, out: str) -> str:
-    """The name read back out of ``out`` by the procedure a specialist would follow (lower case)."""
+    """The name read back out of ``out`` by the procedure a specialist would follow (lower case where the
+    notation has no case)."""
     if kind == "musical_cryptogram":
         if "K:C\n" in out:
             body = out.split("K:C\n", 1)[1].split("|]", 1)[0]
@@ -1208,7 +1209,7 @@ def _decode20(kind: str, out: str) -> str:
                     assert stroke.endswith("P") and stroke[:-1] in letters, (stroke, out)
                     spelled += letters[stroke[:-1]].upper()
             words.append(spelled)
-        return " ".join(words).lower()
+        return " ".join(words)
     if kind == "asl_handshapes":
         shapes = {d: c for c, pair in _ob.ASL_HANDSHAPES.items() for d in pair}
         found = re.findall(r"(?:^\s+(\d+)\. |\((\d+)\) )(.+?)(?=; \(\d+\)|$)", out, re.M)
@@ -1245,7 +1246,7 @@ def _decode20(kind: str, out: str) -> str:
             data = [int(x) for x in re.search(r"<data encoding=\"csv\">\n(.*?)\n  </data>", out, re.S).group(1)
                     .replace("\n", "").split(",")]
         row = next(data[k:k + width] for k in range(0, len(data), width) if any(data[k:k + width]))
-        return "".join(" " if g == 0 else chr(g - first + 32) for g in row).strip().lower()
+        return "".join(" " if g == 0 else chr(g - first + 32) for g in row).strip()
     if kind == "proofreader_marks":
         fixed = []
         for misset, marks in re.findall(r"^  '([^']+)': (.*)$", out, re.M):
@@ -1269,13 +1270,15 @@ def _decode20(kind: str, out: str) -> str:
             for p, _, fn in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
                 word = fn(word, p)
             fixed.append(word)
-        return " ".join(fixed).lower()
+        return " ".join(fixed)
     if kind == "petscii_listing":
         if m := re.search(r"\.BYTE (.*?),0$", out, re.M):
             codes = [int(x[1:], 16) for x in m.group(1).split(",")]
         else:
             codes = [int(x) for x in re.search(r"DATA ([\d,]+)", out).group(1).split(",")]
-        return "".join(" " if c == 0x20 else chr(c) if c < 0x80 else chr(c - 0x80) for c in codes).lower()
+        # PETSCII in the lower/upper case set: $41-$5A lower case, $C1-$DA capitals
+        return "".join(" " if c == 0x20 else chr(c + 32) if 0x41 <= c <= 0x5A else chr(c - 0x80) if 0xC1 <= c <= 0xDA
+                       else "?" for c in codes)
     raise AssertionError(kind)
 
 
@@ -1294,4 +1297,26 @@ def test_heldout20_kinds_decode_back_to_the_name():
         for kind in HELDOUT20_KINDS:
             for seed in range(4):
                 out = obfuscate(question, name, kind, seed)
-                assert _decode20(kind, out) == name.lower(), (kind, name, seed, out)
+                cased = kind in ("steno_strokes", "tiled_font_layer", "proofreader_marks", "petscii_listing")
+                assert _decode20(kind, out) == (name if cased else name.lower()), (kind, name, seed, out)
+
+
+def test_heldout20_code_tables_agree_with_the_published_ones():
+    """Spot checks of set 20's code tables against their published definitions (so that a table and its
+    decoder above cannot be wrong together): ITA2 (ITU-T S.1), Hollerith (IBM 029), Radix-50 (DEC), the
+    IUPAC-IUBMB three-letter residue codes, Plover's fingerspelling, PETSCII and the French cryptogram."""
+    assert (_ob.ITA2["a"], _ob.ITA2["e"], _ob.ITA2["t"], _ob.ITA2["o"], _ob.ITA2["z"], _ob.ITA2_SPACE,
+            _ob.ITA2_LTRS) == ("11000", "10000", "00001", "00011", "10001", "00100", "11111")
+    assert len(set(_ob.ITA2.values()) | {_ob.ITA2_SPACE, _ob.ITA2_LTRS}) == 28
+    assert [_ob._hollerith20(c) for c in "aijrsz"] == [("12", 1), ("12", 9), ("11", 1), ("11", 9), ("0", 2), ("0", 9)]
+    assert _ob.RAD50.index("A") == 1 and _ob.RAD50.index("0") == 30 and len(_ob.RAD50) == 40
+    assert obfuscate("Where was Abc born?", "Abc", "radix50_words", 0).count(str(1683)) + obfuscate(
+        "Where was Abc born?", "Abc", "radix50_words", 0).count(f"{1683:o}") >= 1  # RAD50 "ABC" = 1683 = 3223 octal
+    assert (_ob.AMINO3["w"], _ob.AMINO3["y"], _ob.AMINO3["q"], _ob.AMINO3["u"], _ob.AMINO3["o"]) == (
+        "Trp", "Tyr", "Gln", "Sec", "Pyl")
+    assert len(set(_ob.AMINO3.values())) == 26
+    assert (_ob.STENO["l"], _ob.STENO["m"], _ob.STENO["n"], _ob.STENO["i"], _ob.STENO["g"]) == (
+        "HR*", "PH*", "TPH*", "*EU", "TKPW*")
+    assert len(set(_ob.STENO.values())) == 26
+    assert [_ob._petscii20(c) for c in "Aa "] == [0xC1, 0x41, 0x20]
+    assert [_ob._note20(ord(c) - 97, 0) for c in "ahouvz"] == ["A4", "A5", "A6", "G6", "A7", "E7"]
