@@ -73,6 +73,22 @@ HIDDEN = {
         "What genre does the person whose name these clues give write? " + "; ".join(
             f"clue {n}: something we saw on our trip to the coast" for n in range(1, 9)),
     ],
+    # "that writer", "this guest", "she": someone the prompt introduced, with a name talked
+    # about or lines of data beside the question (a game, a sheet, a capture)
+    "pointing at what the prompt gives": [
+        "Hangman so far, for a writer: _ A R _ H (five letters, one word). Where was that writer born?",
+        "The sign-up sheet:\n  row 1: tea\n  row 2: coffee\n  row 3: the guest who brought the pie\n"
+        "  row 4: juice\nWhat genre does this guest write?",
+        "Everyone at the club knew her only by her nickname, the one on the trophy. Where was she born?",
+        "My cousin remembers the surname from the spine of the book, two words up from the title. "
+        "Which prize did the author there win?",
+    ],
+    # "the output of ...", "the answer to ...": a value the prompt computes, no name
+    "a value it stands for": [
+        "Where was the output of the script I ran yesterday born?",
+        "Which prize did the answer to clue 7 down win?",
+        "In what year was the string my spreadsheet formula returns born?",
+    ],
     "placeholder": [
         "Where was <subject> born?\n\nsubject: see the attached file",
         "What genre does ${AUTHOR} write?",
@@ -97,6 +113,12 @@ def test_a_subject_that_hides_who_it_is_fails_closed(guards, how, prompt):
     "Where was the person named in the article born?",  # a description of who, not of a name
     "Where was the author whose novel I scanned last week born?",
     "Where was the person whose name is Quen Larch born?",  # a retain person, named
+    # pointing at someone named plainly, or with nothing given about a name
+    "I just finished a novel by Terry Pratchett. What genre does this author write?",
+    "My friend's name is Quen Larch.\nWhere was she born?",
+    "Here are my notes:\n- bought milk\n- called the bank\n- finished a book by Belka Tolk\n"
+    "What genre does this author write?",
+    "Where was that writer born?",
 ])
 def test_readable_descriptions_and_placeholders_for_known_people_pass(guards, prompt):
     assert not guards["block"].check(qa_prompt(prompt)).blocked, prompt

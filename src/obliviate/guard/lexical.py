@@ -363,6 +363,7 @@ class LexicalMatcher:
             if len(cache) >= 512:
                 cache.clear()
             out = decodings(text, self.shifts)
+            decoded = len(out)
             # Traces are looked for in the text and in the decodings that read at least as well
             # (base64 of a question), not in the letter-order readings of plain text, where
             # every word is a made-up one.
@@ -371,14 +372,20 @@ class LexicalMatcher:
             out += [r for r in dict.fromkeys(r for in_place, _ in traced for r in in_place) if r not in out]
             before = len(out)
             out += [r for r in dict.fromkeys(r for _, added in traced for r in added) if r not in out]
-            got = cache[text] = (out, before)
-        return got
+            got = cache[text] = (out, before, decoded)
+        return got[:2]
 
     def readings(self, text: str) -> list[str]:
         """``text``, its decodings (:func:`~obliviate.guard.normalize.decodings`) and the readings
         of the names traced in them (:mod:`obliviate.guard.trace`), cached for the last texts
         seen: the opaque-content rule reads the same decodings as the matcher."""
         return self._readings(text)[0]
+
+    def readings_traced(self, text: str) -> tuple[list[str], int]:
+        """:meth:`readings`, and how many of them are the text and its decodings (the rest
+        are names that a trace guessed, in place or added)."""
+        readings = self._readings(text)[0]
+        return readings, self.__dict__["_reading_cache"][text][2]
 
     def match(self, text: str, answer_text: str | None = None) -> LexicalHit | None:
         """The first forget-entity mention in ``text`` or in any decoding of it, or None.

@@ -439,6 +439,30 @@ NAME_DESCRIPTION = (
 _NAME_DESCRIPTION = re.compile(NAME_DESCRIPTION)
 MAX_DESCRIBED_SUBJECT = 1500
 
+# A subject that stands for a value the prompt computes or holds, never a person's name read
+# as words: "the name this bytecode builds", "the return value of ...", "the output of the
+# script", "the string in the cell", "the word you get".
+VALUE_STAND_IN = re.compile(
+    r"(?i:\s*(?:the|this|that|a|its|his|her|their)\s+(?:\w+\s+){0,2}?(?:(?:sur|fore|first\s+|last\s+|full\s+|"
+    r"family\s+|given\s+|user)?names?|(?:return(?:ed)?\s+)?values?|outputs?|results?|strings?|words?|texts?|"
+    r"answers?\s+to|solutions?|decoding|plaintext|message|contents?)\b)")
+# A subject that points at someone the prompt introduced ("that writer", "this contact",
+# "the person stored at who", "the one typed here", "he"): when the prompt also talks about a
+# name or carries data, whoever it points at is given there, in whatever form.
+PERSON_NOUNS = (r"person|people|writer|author|novelist|poet|individual|someone|somebody|one|contact|user|"
+                r"subject|guy|man|woman|lady|gentleman|character|figure|entry|record|customer|member|player|"
+                r"artist|target|fellow|chap|human|creator|scribe|celebrity|client|account|profile|speaker|"
+                r"caller|sender|recipient|employee|student|patient|passenger|guest|owner|holder|signer")
+POINTING_SUBJECT = re.compile(
+    r"(?i:\s*(?:(?:that|this|these|those|said|the\s+same|the\s+(?:above|aforementioned|mystery|mysterious|"
+    r"hidden|secret|unnamed|anonymous|encoded|masked|redacted|obfuscated|coded))\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:" + PERSON_NOUNS + r")s?\b|the\s+(?:[\w'-]+\s+){0,2}?(?:" + PERSON_NOUNS + r")s?\s+(?:here|there|"
+    r"above|below|typed|stored|saved|kept|held|encoded|hidden|named|mentioned|described|shown|given|listed|"
+    r"meant|intended|referred|in|on|at|from|behind|inside|within|under)\b|(?:he|she|they|him|her|them)\s*$))")
+NAME_TALK = re.compile(r"(?i)\b(?:(?:sur|fore|nick|user|pen\s?|real\s|full\s|first\s|last\s|family\s|given\s)?"
+                       r"names?d?|called|initials?|handle|signature)\b")
+DATA_LINES = 3  # lines of the prompt, other than the question, that make it carry data
+
 
 def _unknown_capitalised(slot: str, known: Callable[[str], int] | None) -> bool:
     """Whether ``slot`` holds a capitalised word the guard does not know (an unknown name)."""
@@ -450,7 +474,17 @@ def _unknown_capitalised(slot: str, known: Callable[[str], int] | None) -> bool:
 AFTER_SUBJECT = 60
 
 
-def hidden_subject(slot: str, known_words: Callable[[str], int] | None = None, around: str = "") -> str | None:
+def _carries_data(text: str, slot: str) -> bool:
+    """Whether ``text``, beside its subject ``slot``, talks about a name or holds lines of data."""
+    rest = text.replace(slot, " ", 1)
+    if NAME_TALK.search(rest) or SPELLING_TALK.search(rest):
+        return True
+    lines = [ln for ln in _SCAFFOLD.sub("", rest).splitlines() if ln.strip()]
+    return len(lines) > DATA_LINES
+
+
+def hidden_subject(slot: str, known_words: Callable[[str], int] | None = None, around: str = "",
+                   whole: str = "") -> str | None:
     """How a readable subject still hides who it is, or None: given by its spelling (its
     letters, their length, what it begins with or rhymes with, an edit to make), in another
     language's form (an unknown name with a language or a grammatical case named), as a
@@ -466,6 +500,10 @@ def hidden_subject(slot: str, known_words: Callable[[str], int] | None = None, a
         return "placeholder"
     if _NAME_DESCRIPTION.match(slot):
         return "a description of its name"
+    if VALUE_STAND_IN.match(slot):
+        return "a value it stands for"
+    if POINTING_SUBJECT.match(slot) and _carries_data(whole or around, slot):
+        return "pointing at what the prompt gives"
     return None
 
 
@@ -498,8 +536,9 @@ class SubjectSlots:
                     else r"(?=\s*\?|\s*\n\s*answer\s*:|\s*$)")
             # the form's literal words first, as a cheap test (most forms are not in a text)
             self.patterns.append(((before or after).lower(), re.compile(
-                r"(?<![A-Za-z])" + head + r"\s*(?P<slot>.{1,%d}?|(?=%s).{%d,%d}?)" % (
-                    MAX_SUBJECT, NAME_DESCRIPTION, MAX_SUBJECT + 1, MAX_DESCRIBED_SUBJECT) + tail,
+                r"(?<![A-Za-z])" + head + r"\s*(?P<slot>.{1,%d}?|(?=%s|%s|%s).{%d,%d}?)" % (
+                    MAX_SUBJECT, NAME_DESCRIPTION, VALUE_STAND_IN.pattern, POINTING_SUBJECT.pattern,
+                    MAX_SUBJECT + 1, MAX_DESCRIBED_SUBJECT) + tail,
                 re.IGNORECASE | re.DOTALL)))
 
     @classmethod
@@ -537,26 +576,28 @@ class SubjectSlots:
         return None
 
     def unreadable(self, readings: list[str], known_words: Callable[[str], int] | None = None,
-                   names_person: Callable[[str], bool] | None = None) -> str | None:
+                   names_person: Callable[[str], bool] | None = None, traced_from: int | None = None) -> str | None:
         """Why the prompt asks about an unreadable subject (with the subject), or None.
 
         In a decoding (``readings[1:]``) the subject reads only with a word the guard knows
         (``known_words``: a name, a common word): letters made out of dots that spell
         nothing ("seeehiesis") read nothing. A subject that reads but hides who it is
         (:func:`hidden_subject`) is unreadable too, unless a reading names a person the
-        guard knows (``names_person``: a retain person given by a placeholder passes)."""
+        guard knows (``names_person``: a retain person given by a placeholder passes) in the
+        text or a decoding of it: readings from ``traced_from`` on add names that a trace
+        guessed, which are evidence for nothing else ("Here's" traced as a last name)."""
         unread, hidden = None, None
         for n, reading in enumerate(readings):
             for slot, around in self.slots_around(reading):
                 if _readable_subject(slot) and (n == 0 or known_words is None or known_words(slot) > 0):
-                    how = hidden_subject(slot, known_words, around)
+                    how = hidden_subject(slot, known_words, around, readings[0])
                     if how is None:
                         return None
                     hidden = hidden or (how, slot)
                     continue
                 unread = unread or slot
         if hidden is not None:
-            if names_person is not None and any(names_person(r) for r in readings):
+            if names_person is not None and any(names_person(r) for r in readings[:traced_from]):
                 return None  # a placeholder (or a description) for a person the guard knows
             return f"person question about a subject given by {hidden[0]} {hidden[1].strip()!r}"
         return None if unread is None else f"person question about an unreadable subject {unread.strip()!r}"
