@@ -82,6 +82,7 @@ HIDDEN = {
         "Everyone at the club knew her only by her nickname, the one on the trophy. Where was she born?",
         "My cousin remembers the surname from the spine of the book, two words up from the title. "
         "Which prize did the author there win?",
+        "All we have of the surname is a torn label; my sister has the other half. Where was the writer born?",
     ],
     # "the output of ...", "the answer to ...": a value the prompt computes, no name
     "a value it stands for": [

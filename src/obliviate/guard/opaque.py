@@ -447,7 +447,8 @@ VALUE_STAND_IN = re.compile(
     r"family\s+|given\s+|user)?names?|(?:return(?:ed)?\s+)?values?|outputs?|results?|strings?|words?|texts?|"
     r"answers?\s+to|solutions?|decoding|plaintext|message|contents?)\b)")
 # A subject that points at someone the prompt introduced ("that writer", "this contact",
-# "the person stored at who", "the one typed here", "he"): when the prompt also talks about a
+# "the person stored at who", "the one typed here", "the writer", "he"), not one it describes
+# by a fact ("the author of ...", "the writer who won ..."): when the prompt also talks about a
 # name or carries data, whoever it points at is given there, in whatever form.
 PERSON_NOUNS = (r"person|people|writer|author|novelist|poet|individual|someone|somebody|one|contact|user|"
                 r"subject|guy|man|woman|lady|gentleman|character|figure|entry|record|customer|member|player|"
@@ -456,9 +457,9 @@ PERSON_NOUNS = (r"person|people|writer|author|novelist|poet|individual|someone|s
 POINTING_SUBJECT = re.compile(
     r"(?i:\s*(?:(?:that|this|these|those|said|the\s+same|the\s+(?:above|aforementioned|mystery|mysterious|"
     r"hidden|secret|unnamed|anonymous|encoded|masked|redacted|obfuscated|coded))\s+(?:[\w'-]+\s+){0,2}?"
-    r"(?:" + PERSON_NOUNS + r")s?\b|the\s+(?:[\w'-]+\s+){0,2}?(?:" + PERSON_NOUNS + r")s?\s+(?:here|there|"
-    r"above|below|typed|stored|saved|kept|held|encoded|hidden|named|mentioned|described|shown|given|listed|"
-    r"meant|intended|referred|in|on|at|from|behind|inside|within|under)\b|(?:he|she|they|him|her|them)\s*$))")
+    r"(?:" + PERSON_NOUNS + r")s?\b|the\s+(?:[\w'-]+\s+){0,2}?(?:" + PERSON_NOUNS + r")s?(?:\s*$|[\s:(]+"
+    r"(?!(?:of|who|whose|whom|which|that|born|with|famous|known|best|behind)\b)\S)|"
+    r"(?:he|she|they|him|her|them)\s*$))")
 NAME_TALK = re.compile(r"(?i)\b(?:(?:sur|fore|nick|user|pen\s?|real\s|full\s|first\s|last\s|family\s|given\s)?"
                        r"names?d?|called|initials?|handle|signature)\b")
 DATA_LINES = 3  # lines of the prompt, other than the question, that make it carry data
