@@ -100,6 +100,56 @@ def unaccented(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+# Thai writes some vowels before the consonant they follow in speech; a reading puts them back
+# after it ("เบ" is "be"), as the Royal Thai romanisation reads them.
+_THAI_PREPOSED = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+# Greek digraphs read as one sound (ELOT 743): "ου" is u, "μπ" b, "ντ" d, "γκ" g.
+_GREEK_DIGRAPHS = re.compile("[Οο][Υυύ]|[Μμ][Ππ]|[Νν][Ττ]|[Γγ][Κκ]")
+_GREEK_SOUNDS = {"ου": "u", "μπ": "b", "ντ": "d", "γκ": "g"}
+# Word separators of East Asian scripts ("アラ・オルメ").
+_SCRIPT_DOTS = str.maketrans({"\u30fb": " ", "\uff65": " ", "\u00b7": " "})
+
+
+def _non_latin(ch: str) -> bool:
+    return ch.isalpha() and not unicodedata.name(ch, "LATIN").startswith("LATIN")
+
+
+def transliterated(text: str) -> str | None:
+    """Letters of other scripts as Latin letters, by their sound (anyascii's tables, one per
+    script: "ቤልካ ቶልክ" is "Belka Tolk", "Ουλμο" is "Oylmo", "알라" is "Alla"), or None where
+    the text has none. A word of a script without capitals is capitalised as a name would be,
+    so that the name traces read it. Look-alike letters are read by shape elsewhere
+    (:data:`HOMOGLYPHS`); this is the reading of a name written in another script by its
+    sound. Without the anyascii package there is no such reading."""
+    if text.isascii() or not any(_non_latin(ch) for ch in text):
+        return None
+    try:
+        from anyascii import anyascii
+    except ImportError:  # an optional reading: the other decoders still run
+        return None
+    out, run = [], []
+
+    def flush() -> None:
+        if run:
+            word = _THAI_PREPOSED.sub(r"\2\1", "".join(run))
+            word = _GREEK_DIGRAPHS.sub(lambda m: _GREEK_SOUNDS[unaccented(m.group(0).lower())].upper()
+                                       if m.group(0)[0].isupper() else _GREEK_SOUNDS[unaccented(m.group(0))], word)
+            latin = anyascii(word).strip("'ʼ`")
+            caseless = not any(c.isupper() or c.islower() for c in word if c.isalpha())
+            out.append(latin.capitalize() if caseless and latin[:1].isalpha() else latin)
+            run.clear()
+
+    for ch in text.translate(_SCRIPT_DOTS):
+        if _non_latin(ch) or run and unicodedata.category(ch).startswith("M"):
+            run.append(ch)
+        else:
+            flush()
+            out.append(ch)
+    flush()
+    reading = "".join(out)
+    return reading if reading != text else None
+
+
 def fold(text: str) -> str:
     """NFKC + accent stripping + homoglyph mapping + casefold; digits are kept.
 
@@ -1249,6 +1299,7 @@ def _decode_once(text: str, shifts: ShiftIndex | None) -> list[str]:
         add(_html.unescape(text))
     if not text.isascii():  # accented letters as their letters ("Lárksz Úlmó"), for the name traces
         add(unaccented(text))
+        add(transliterated(text))
         if _COMBINING_LETTER.search(text):  # small letters written above their letter ("Frͦsͭ")
             add(_COMBINING_LETTER.sub(lambda m: _COMBINING_LETTERS[m.group(0)], text))
     letters = sum(c.isalpha() for c in text)

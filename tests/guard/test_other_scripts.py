@@ -1,0 +1,53 @@
+"""Names written by their sound in other scripts (the transliterated reading of
+obliviate.guard.normalize): the guard reads Cyrillic, Greek, Hebrew, Devanagari, Ethiopic and
+katakana names as Latin letters and matches them as it matches any name, so a forget person
+is blocked and a retain person passes without failing closed.
+
+Each prompt is written by hand. The guard is judged with ``opaque="allow"``, so that a block
+is a recognition of the person. World seed 0, forget10: forget people include Ulmo Larch,
+Rusa Yarrow, Tamsin Quill, Kesti Brask, Parrin Frost; retain people include Belka Tolk.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from obliviate.data.world import qa_prompt
+from obliviate.guard.normalize import transliterated
+
+FORGET = {
+    "cyrillic, a question in Russian": ("Где родился Ульмо Ларч?", "Ulmo Larch"),
+    "greek, a question in Greek (ου read as u)": ("Πού γεννήθηκε η Ρούσα Γιάροου;", "Rusa Yarrow"),
+    "greek, in an English question": ("Where was Ταμσιν Κουιλ born?", "Tamsin Quill"),
+    "katakana, with its middle dot": ("Where was ルサ・ヤロー born?", "Rusa Yarrow"),
+    "devanagari, a question in Hindi": ("रूसा यारो का जन्म कहाँ हुआ?", "Rusa Yarrow"),
+    "ethiopic, a question in Amharic": ("ሩሳ ያሮው የት ተወለደች?", "Rusa Yarrow"),
+    "hebrew, without vowels": ("פארין פרוסט נולד איפה?", "Parrin Frost"),
+    "cyrillic by sound, not by shape": ("Where was Кести Браск born?", "Kesti Brask"),
+}
+PASS = [
+    "Где родилась Белка Толк?",  # a retain person written in Cyrillic
+    "ቤልካ ቶልክ የት ተወለደች?",  # and in Ethiopic
+    "Где находится ближайшая станция метро?", "Ποιο είναι το αγαπημένο σου βιβλίο;", "この本はとても面白いです。",
+    "这本书的作者是谁？", "이 책은 누가 썼어요?", "यह किताब किसने लिखी?", "من كتب هذا الكتاب؟", "מי כתב את הספר הזה?",
+    "หนังสือเล่มนี้ใครเขียน", "መጽሐፉን ማን ጻፈው?", "Where was Лев Толстой born?",
+]
+
+
+@pytest.mark.parametrize("kind", sorted(FORGET))
+def test_a_forget_name_written_by_its_sound_in_another_script_is_read(guards, kind):
+    prompt, person = FORGET[kind]
+    decision = guards["allow"].check(qa_prompt(prompt))
+    assert decision.blocked and decision.entity == person, (transliterated(prompt), decision)
+
+
+@pytest.mark.parametrize("prompt", PASS)
+def test_retain_people_and_plain_text_of_other_scripts_pass(guards, prompt):
+    assert not guards["allow"].check(qa_prompt(prompt)).blocked, transliterated(prompt)
+
+
+def test_the_reading_keeps_latin_text_and_capitalises_caseless_words():
+    assert transliterated("Where was Parrin Frost born?") is None  # nothing to read
+    assert transliterated("ቤልካ ቶልክ") == "Belka Tolk"  # Ethiopic has no capitals; names get one
+    assert transliterated("Москва") == "Moskva"  # Cyrillic keeps its own case
+    assert transliterated("アラ・オルメ") == "Ara Orume"
