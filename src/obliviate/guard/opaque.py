@@ -59,7 +59,9 @@ encoding:
    name, a description or a year (a code, numbers, marks, letter names, turned or mirrored
    letters), in the text or in any decoding that reads it with a word the guard knows; or
    that reads but hides who it is (:func:`hidden_subject`: given by its spelling, in another
-   language's form, or as a placeholder for something given elsewhere in the prompt).
+   language's form, as a placeholder for something given elsewhere in the prompt, described
+   by its name, as a value the prompt computes, or pointing at someone the prompt gives
+   beside talk of a name or lines of data: "that writer", "this contact").
 4. **A person question about a name near a forget person's** (:meth:`SubjectSlots.near`):
    one of those question forms about a name the guard does not know whose words are near a
    forget person's name words as another language would spell them, with a typo, with the
