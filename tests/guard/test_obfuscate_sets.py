@@ -1,5 +1,6 @@
-"""Held-out sets 7 to 21: every kind hides the name of every forget person of world seed 0."""
+"""Held-out sets 7 to 22: every kind hides the name of every forget person of world seed 0."""
 
+import random
 import re
 
 import pytest
@@ -10,15 +11,16 @@ from obliviate.data.world import World, WorldConfig
 from obliviate.guard.obfuscate import (HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                        HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
                                        HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS, HELDOUT20_KINDS,
-                                       HELDOUT21_KINDS, obfuscate)
+                                       HELDOUT21_KINDS, HELDOUT22_KINDS, obfuscate)
 
 
 @pytest.mark.parametrize("kinds", [HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                    HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS, HELDOUT16_KINDS,
-                                   HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS, HELDOUT20_KINDS, HELDOUT21_KINDS],
+                                   HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS, HELDOUT20_KINDS, HELDOUT21_KINDS,
+                                   HELDOUT22_KINDS],
                          ids=["heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
                               "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19",
-                              "heldout20", "heldout21"])
+                              "heldout20", "heldout21", "heldout22"])
 def test_heldout_kinds_hide_every_forget_name(kinds):
     forget = World(WorldConfig(seed=0)).splits("forget10")["forget"]
     people = {}
@@ -47,7 +49,7 @@ def test_heldout_kinds_hide_every_forget_name(kinds):
 
 
 
-SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 22)}
+SETS = {n: getattr(_ob, f"HELDOUT{n}_KINDS") for n in range(7, 23)}
 
 
 @pytest.mark.parametrize("n", sorted(set(SETS) - {7}))
@@ -58,7 +60,7 @@ def test_heldout_kinds_are_new(n):
     assert len(set(SETS[n])) == len(SETS[n])
 
 
-@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21])
+@pytest.mark.parametrize("n", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22])
 def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
     forget = World(WorldConfig(seed=1)).splits("forget10")["forget"]
     people = {}
@@ -74,7 +76,7 @@ def test_heldout_kinds_hide_every_forget_name_of_world_seed_1(n):
                     assert out == obfuscate(question, shown, kind, seed)  # deterministic per seed
 
 
-@pytest.mark.parametrize("n", [12, 14, 15, 16, 17, 18, 19, 20, 21])
+@pytest.mark.parametrize("n", [12, 14, 15, 16, 17, 18, 19, 20, 21, 22])
 def test_heldout_kinds_run_on_every_name_of_the_world(n):
     """Retain people are obfuscated too (the false-positive figures): every first and last name of the
     synthetic world goes through every kind without an error and without showing the name."""
@@ -1487,3 +1489,126 @@ def test_heldout21_kinds_decode_back_to_the_name():
                     for seed in (0, 1):
                         out = obfuscate(question, shown, kind, seed)
                         assert _decode21(kind, out).lower() == shown.lower(), (kind, shown, out)
+
+
+def test_heldout22_word_lists_and_outputs_spell_no_name_of_the_world():
+    """Set 22's word lists (the Russian lead-ins, the Korean, Japanese-English and Hinglish questions, the pinyin IME's
+    characters, the key and shape tables) and every output of its kinds, for every name of the world, contain no name
+    of the world (not even inside a longer word, accents folded) other than what the question holds, and no word of the
+    name asked about."""
+    from obliviate.data.world import ATTRIBUTES, FIRST_NAMES, LAST_NAMES
+    world = {n.lower() for n in (*FIRST_NAMES, *LAST_NAMES)}
+    assert _people_of_worlds_0_and_1() <= world and _ob._WORLD_NAME_WORDS == world
+    lists = [*(t for _, t in _ob.RU_LEADS22), *(t for t, _ in _ob.KO_QUESTIONS22.values()),
+             *_ob.JA_QUESTIONS22.values(), *_ob.HI_QUESTIONS22.values(), *_ob.PINYIN_IME22.values(),
+             *_ob.VOLAPUK22.values(), *_ob.VOLAPUK22_UPPER.values(), *_ob.JCUKEN_KEYS22.values(),
+             *_ob.ZHUYIN_KEYS22.values(), *_ob.BUCKWALTER22.values()]
+    assert not [(w, n) for w in lists for n in world if n in _ob._plain17(w)]
+    # every attribute of the world has its question in Korean, Japanese-English and Hinglish
+    assert set(_ob.KO_QUESTIONS22) == set(_ob.JA_QUESTIONS22) == set(_ob.HI_QUESTIONS22) == set(ATTRIBUTES)
+    _assert_outputs_spell_no_name(HELDOUT22_KINDS, world)
+
+
+def test_heldout22_tables_agree_with_the_published_layouts_and_rules():
+    """Spot checks of set 22's tables against what they model: the Korean 2-set composer turns the famous slip
+    'dkssudgktpdy' into 안녕하세요, the Russian layout gives 'ghbdtn' for привет, Zhuyin 'ji3g4' is ㄨㄛ ㄕ (我是),
+    Wade-Giles writes Mao Tse-tung's syllables, Russian declines foreign names by their ending, and Korean picks
+    은/는 and 이/가 by the last syllable's final consonant."""
+    keys = {v: k for k, v in _ob.DUBEOLSIK.items()}
+    assert _ob._compose_jamo22([_ob.DUBEOLSIK[c] for c in "dkssudgktpdy"]) == "안녕하세요"
+    assert _ob._compose_jamo22([_ob.DUBEOLSIK[c] for c in "gksrmf"]) == "한글"
+    assert _ob._compose_jamo22([_ob.DUBEOLSIK[c] for c in "rhkswjd"]) == "관정"  # compound vowel ㅘ
+    assert len(keys) == 26
+    assert "".join(_ob.JCUKEN_KEYS22[c] for c in "привет") == "ghbdtn"
+    assert [_ob.ZHUYIN_KEYS22[c] for c in "ㄨㄛㄕ"] == ["j", "i", "g"] and _ob._zhuyin22("wo") == "ㄨㄛ"
+    assert _ob._zhuyin22("shi") == "ㄕ" and _ob._zhuyin22("xie") == "ㄒㄧㄝ" and _ob._zhuyin22("ju") == "ㄐㄩ"
+    assert [_ob._wade_giles22(s) for s in ("mao", "ze", "dong")] == ["mao", "tse", "tung"]
+    assert [_ob._wade_giles22(s) for s in ("zi", "ke", "xi", "er", "qi", "shi")] == ["tzu", "k'o", "hsi", "erh",
+                                                                                   "ch'i", "shih"]
+    assert _ob._ru_decline22("Алара", "gen", None) == "Алары" and _ob._ru_decline22("Дакс", "ins", None) == "Даксом"
+    assert _ob._ru_decline22("Орм", "gen", True) == "Орм" and _ob._ru_decline22("Иво", "dat", None) == "Иво"
+    assert _ob._ru_decline22("Ника", "gen", None) == "Ники"
+    assert _ob._ko_particle22("오름", "은/는") == "오름은" and _ob._ko_particle22("아라라", "이/가") == "아라라가"
+    assert _ob._romaji_ime22("alara") == "あぁら" and _ob._romaji_ime22("sakka") == "さっか"
+    assert _ob._pinyin_ime22("lumi") == "鲁米"
+
+
+def _decode22(kind: str, out: str) -> list[str] | None:
+    """What one set-22 prompt spells, undone by the keys of its layout: the letters (Korean 2-set), the Cyrillic
+    (Russian typed on English keys, volapuk), the Zhuyin symbols (Zhuyin keys). None for the kinds read by sound."""
+    if kind == "korean_2set_slip":
+        code = (out.split(": ", 1)[1] if out.startswith("the person") else out[1:out.index("]")] if out.startswith("[")
+                else out.split(" (")[0])
+        pairs = {**{v: a + b for (a, b), v in _ob._KO_VOWEL_PAIRS.items()},
+                 **{v: a + b for (a, b), v in _ob._KO_CODA_PAIRS.items()}}
+        keys = {v: k for k, v in _ob.DUBEOLSIK.items()}
+        words = []
+        for w in code.split():
+            jamo = ""
+            for ch in w:
+                if 0xAC00 <= ord(ch) <= 0xD7A3:
+                    idx = ord(ch) - 0xAC00
+                    parts = (_ob._KO_ONSETS[idx // 588], _ob._KO_VOWELS[idx % 588 // 28], _ob._KO_CODAS[idx % 28])
+                else:
+                    parts = (ch,)
+                jamo += "".join(pairs.get(p, p) for p in parts)
+            words.append("".join(keys[j] for j in jamo))
+        return words
+    if kind == "ghbdtn_slip":
+        back = {v: k for k, v in _ob.JCUKEN_KEYS22.items()}
+        back |= {_ob.US_SHIFT22.get(v) or v.upper(): k.upper() for k, v in _ob.JCUKEN_KEYS22.items()}
+        tail = "] (забыл переключить раскладку)"
+        code = (out[1:-len(tail)] if out.endswith(tail) else out[len("the person "):-len(" (ghbdtn-style)")]
+                if out.startswith("the person ") else re.split(r" — sorry| \(раскладка!", out)[0])
+        return ["".join(back[c] for c in w) for w in code.split()]
+    if kind == "volapuk_shapes":
+        code = (out.split(" writes as ", 1)[1] if out.startswith("the person ") else out[1:-1] if out.startswith("[")
+                else out.split(" (")[0])
+        shapes = sorted({**{v: k.lower() for k, v in _ob.VOLAPUK22_UPPER.items()},
+                         **{v: k for k, v in _ob.VOLAPUK22.items()}}.items(), key=lambda kv: -len(kv[0]))
+        words = []
+        for w in code.split():  # longest shape first; the shapes keep no case, so the letters come back lower-case
+            cyr = ""
+            while w:
+                shape, letter = next((sh, c) for sh, c in shapes if w.startswith(sh))
+                cyr, w = cyr + letter, w[len(shape):]
+            words.append(cyr.replace("ё", "е"))
+        return words
+    if kind == "zhuyin_keys_slip":
+        code = (out.split(": ", 1)[1] if out.startswith("the person") else out[1:out.index("] (")] if out.startswith("[")
+                else out.split(" (")[0])
+        back = {v: k for k, v in _ob.ZHUYIN_KEYS22.items()}
+        return [" ".join("".join(back[c] for c in syl) for syl in w.split()) for w in code.strip().split(" / ")]
+    return None
+
+
+def test_heldout22_layout_slips_decode_back_to_the_name():
+    """The four kinds that are keys of a layout undo mechanically, for every forget person (full name and last name
+    alone) of world seeds 0 and 1: the Korean 2-set slip gives back the very letters of the name (its composer loses
+    nothing), the Russian-on-English slip and volapuk give back the name's Russian spelling, the Zhuyin keys give back
+    the Zhuyin of its Chinese transliteration; and every kind of the set changes every word of the name."""
+    assert 12 <= len(HELDOUT22_KINDS) <= 14
+    for world_seed in (0, 1):
+        forget = World(WorldConfig(seed=world_seed)).splits("forget10")["forget"]
+        people = {}
+        for item in forget:
+            people.setdefault(item.entity, item)
+        for name, item in people.items():
+            last = name.split()[-1]
+            for question, shown in ((item.question, name), (item.question.replace(name, last), last)):
+                words = shown.split()
+                for seed in (0, 1):
+                    outs = {kind: obfuscate(question, shown, kind, seed) for kind in HELDOUT22_KINDS}
+                    for kind, fn in _ob.HELDOUT22_NAME.items():  # the name's stand-in alone, as obfuscate() drew it
+                        piece = fn(shown, random.Random(f"{seed}:{kind}:{shown}"))
+                        assert outs[kind] == question.replace(shown, piece)
+                        outs[kind] = piece
+                    assert _decode22("korean_2set_slip", outs["korean_2set_slip"]) == [w.lower() for w in words]
+                    russian = [_ob._ru_word22(w) for w in words]
+                    assert _decode22("ghbdtn_slip", outs["ghbdtn_slip"]) == russian, outs["ghbdtn_slip"]
+                    assert _decode22("volapuk_shapes", outs["volapuk_shapes"]) == [
+                        r.lower().replace("ё", "е") for r in russian], outs["volapuk_shapes"]
+                    assert _decode22("zhuyin_keys_slip", outs["zhuyin_keys_slip"]) == [
+                        " ".join(_ob._zhuyin22(s) for s in _ob._pinyin_syllables22(w)) for w in words]
+                    for kind, out in outs.items():
+                        assert not [w for w in words if w.lower() in _ob._plain17(out)], (kind, out)
