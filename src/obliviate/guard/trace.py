@@ -229,27 +229,104 @@ def _gap(word: str, k: int) -> float:
     return SILENT_COST if ch in _SILENT else 1.0
 
 
+# The least share of an edit's cost that each letter it touches bears (see
+# :func:`confusion_lower_bound`): a changed letter pair costs at least CLOSE_COST for its two
+# letters; a letter put in or left out at least DOUBLE_COST; "rn" for "m" (or back) costs
+# CLOSE_COST for its three letters.
+_SHARE = min(CLOSE_COST / 2, DOUBLE_COST)
+_RNM_SHARE = min(_SHARE, CLOSE_COST / 3)
+# how far below the limit the bound must stay to skip the table: floating-point sums in a
+# different order than the table's may differ in their last bits (a bound that is equal to a
+# distance at the limit must not skip it)
+_BOUND_SLACK = 1e-9
+
+
+@lru_cache(maxsize=1 << 12)
+def _gaps(word: str) -> tuple[float, ...]:
+    """:func:`_gap` of each letter of ``word``."""
+    return tuple(_gap(word, k) for k in range(len(word)))
+
+
+@lru_cache(maxsize=1 << 12)
+def _letter_counts(word: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ch in word:
+        counts[ch] = counts.get(ch, 0) + 1
+    return counts
+
+
+def confusion_lower_bound(a: str, b: str) -> float:
+    """A lower bound on :func:`confusion_distance` of ``a`` and ``b`` (without a limit), from
+    their letter counts alone, so that a pair past a limit is told without the table.
+
+    Proof. The distance is the cost of the cheapest alignment of ``a`` with ``b``: a sequence
+    of steps, each a match (a letter of ``a`` against the same letter of ``b``, cost 0), a
+    change (one letter of ``a`` against another letter of ``b``, cost CLOSE_COST = 0.35 or
+    1), a letter of ``a`` left out or of ``b`` put in (cost DOUBLE_COST = 0.2, SILENT_COST =
+    0.4 or 1), or "rn" of one word against "m" of the other (cost CLOSE_COST, three letters).
+    Every letter of either word is in exactly one step. Share each step's cost among the
+    unmatched letters it takes: a change gives each of its two letters at least 0.35 / 2, a
+    gap its one letter at least 0.2, "rn"/"m" each of its three letters 0.35 / 3 (only r, n
+    and m are ever in such a step). So every unmatched letter bears at least ``_SHARE`` =
+    0.175, or ``_RNM_SHARE`` = 0.35 / 3 when it is r, n or m, and the shares sum to the
+    alignment's cost. A letter ``c`` that ``a`` holds ``k`` more times than ``b`` has at
+    least ``k`` of its copies in ``a`` unmatched (a match pairs one copy in each word), and
+    the same the other way round; so every alignment, the cheapest too, costs at least the
+    sum over letters of the count difference times the letter's least share."""
+    ca, cb = _letter_counts(a), _letter_counts(b)
+    plain = rnm = 0
+    for ch, n in ca.items():
+        d = n - cb.get(ch, 0)
+        if d > 0:
+            if ch in "rnm":
+                rnm += d
+            else:
+                plain += d
+    for ch, n in cb.items():
+        d = n - ca.get(ch, 0)
+        if d > 0:
+            if ch in "rnm":
+                rnm += d
+            else:
+                plain += d
+    return plain * _SHARE + rnm * _RNM_SHARE
+
+
 @lru_cache(maxsize=1 << 16)
 def confusion_distance(a: str, b: str, limit: float = float("inf")) -> float:
     """Edits from ``a`` to ``b`` (lower-case letters), each weighed by how readily a reader
     takes one spelling for the other: 0.35 for a letter written for a confusable one
     (:data:`_CONFUSABLE`, "rn" for "m" too), 0.4 for a vowel, h, w or y put in or left out,
     0.2 for a letter doubled or undoubled, 1 for anything else. Past ``limit`` the answer
-    is only that it is past it (infinity): two rows of the table past it end the count."""
+    is only that it is past it (infinity): a pair whose letter counts alone put it past the
+    limit (:func:`confusion_lower_bound`) is not counted, and two rows of the table past it
+    end the count."""
+    inf = float("inf")
+    if confusion_lower_bound(a, b) - _BOUND_SLACK > limit:
+        return inf
+    return _confusion_table(a, b, limit)
+
+
+def _confusion_table(a: str, b: str, limit: float = float("inf")) -> float:
+    """:func:`confusion_distance` by its table (no bound): every answer of the guard is this
+    one's, the bound only skips tables whose answer is infinity."""
     inf = float("inf")
     m = len(b)
+    gap_a, gap_b = _gaps(a), _gaps(b)
     before: list[float] | None = None
     row = [0.0] * (m + 1)
     for j in range(1, m + 1):
-        row[j] = row[j - 1] + _gap(b, j - 1)
+        row[j] = row[j - 1] + gap_b[j - 1]
     for i in range(1, len(a) + 1):
         x = a[i - 1]
-        cur = [row[0] + _gap(a, i - 1)] + [inf] * m
+        gx = gap_a[i - 1]
+        rn = before is not None and a[i - 2:i] == "rn"
+        cur = [row[0] + gx] + [inf] * m
         for j in range(1, m + 1):
             y = b[j - 1]
             step = 0.0 if x == y else CLOSE_COST if (x, y) in _CLOSE else 1.0
-            best = min(row[j] + _gap(a, i - 1), cur[j - 1] + _gap(b, j - 1), row[j - 1] + step)
-            if before is not None and y == "m" and a[i - 2:i] == "rn":
+            best = min(row[j] + gx, cur[j - 1] + gap_b[j - 1], row[j - 1] + step)
+            if rn and y == "m":
                 best = min(best, before[j - 1] + CLOSE_COST)
             if x == "m" and j >= 2 and b[j - 2:j] == "rn":
                 best = min(best, row[j - 2] + CLOSE_COST)
@@ -306,6 +383,7 @@ class TraceIndex:
         ``known_words``: words that are not made-up (a trace is never read in one)."""
         self.people = sorted({p for p in people if p and all(w.isalpha() for w in p)})
         self.words = {w for p in self.people for w in p} | {"".join(p) for p in self.people}
+        self.name_words = sorted({w for p in self.people for w in p})
         self.known_words = frozenset(known_words) | SHORT_WORDS
         # code: variants (a full name, a last name alone) by their words' lengths
         self.by_lengths: dict[tuple[int, ...], list[tuple[str, ...]]] = defaultdict(list)
@@ -348,6 +426,15 @@ class TraceIndex:
                             *((("".join(p)), " ".join(p)),) * (len(p) >= 2)]:
                 if name not in self.by_letters["".join(sorted(w))]:
                     self.by_letters["".join(sorted(w))].append(name)
+        # confusions: two-word people by their first word (with each word's limit, and the
+        # glued name's), and last names of 4 or more letters, one per person, in people order
+        self.by_first_word: dict[str, list[tuple[str, float, float, str]]] = defaultdict(list)
+        for p in self.people:
+            if len(p) == 2:
+                self.by_first_word[p[0]].append((p[1], confusion_limit(p[1]), confusion_limit(p[0] + p[1]),
+                                                 " ".join(p)))
+        self.first_words = [(w, len(w), confusion_limit(w), self.by_first_word[w]) for w in sorted(self.by_first_word)]
+        self.last_words = [(p[-1], len(p[-1]), confusion_limit(p[-1])) for p in self.people if len(p[-1]) >= 4]
 
     # ---- the traces -------------------------------------------------------------------
     def _made_up(self, word: str) -> bool:
@@ -497,8 +584,13 @@ class TraceIndex:
         quoted = {m.lower() for m in _QUOTED_RUN.findall(text)}
         low_text = text.lower()
         out = []
+        # each name word's cover, once per text (a pure function of the word and the runs); a
+        # word whose first letter begins no capitalised run has none (a cover's first piece
+        # is a capitalised run at the word's start, or the word itself is one)
+        starts = {c[0] for c in capital}
+        cover_of = {w: self._cover(w, pieces, capital) if w[0] in starts else None for w in self.name_words}
         for p in self.people:
-            covers = [self._cover(w, pieces, capital) for w in p]
+            covers = [cover_of[w] for w in p]
             if any(c is None for c in covers) or " ".join(p) in low_text:
                 continue
             split = [c for c in covers if len(c) >= 2]
@@ -507,7 +599,7 @@ class TraceIndex:
                 out.append(" ".join(p))
         for p in self.people:
             last = p[-1]
-            cover = self._cover(last, pieces, capital)
+            cover = cover_of[last]
             if cover is None or len(cover) < 2 or re.search(r"(?<![a-z])" + last + r"(?![a-z])", low_text):
                 continue
             if any(len(x) >= 2 and self._made_up(x) and not _prose(x) for x in cover) or all(x in quoted for x in cover):
@@ -521,6 +613,11 @@ class TraceIndex:
         capitalised, is its own cover."""
         if word in capital:
             return (word,)
+        # a cover begins with a capitalised piece shorter than the word and ends with a piece
+        # that starts after its first letter: without both, there is none
+        n = len(word)
+        if not any(word[:j] in capital for j in range(1, n)) or not any(word[i:] in pieces for i in range(1, n)):
+            return None
         # the cover with the fewest one-letter pieces, then the fewest pieces; at most one
         # one-letter piece (a text of single letters, a game of "after K?", covers any name)
         best: dict[int, tuple[tuple[int, int], tuple[str, ...]]] = {0: ((0, 0), ())}
@@ -589,14 +686,22 @@ class TraceIndex:
         for first, last in cuts:
             if first in self.words and last in self.words:
                 return None
-            for p in self.people:
-                if len(p) != 2 or abs(len(p[0]) - len(first)) > 3 or abs(len(p[1]) - len(last)) > 3:
+            # each two-word person once, grouped by first word: a first word past its limit
+            # rules out everyone who bears it (the order scored entries are found in does not
+            # matter, they are sorted)
+            n_first, n_last = len(first), len(last)
+            for word, n, limit, rest in self.first_words:
+                if abs(n - n_first) > 3:
                     continue
-                d0 = confusion_distance(first, p[0], confusion_limit(p[0]))
-                d1 = confusion_distance(last, p[1], confusion_limit(p[1])) if d0 != float("inf") else d0
-                if d0 <= confusion_limit(p[0]) and d1 <= confusion_limit(p[1]) and \
-                        d0 + d1 <= confusion_limit(p[0] + p[1]):
-                    scored.append((d0 + d1, " ".join(p)))
+                d0 = confusion_distance(first, word, limit)
+                if d0 > limit:
+                    continue
+                for second, limit1, limit_both, name in rest:
+                    if abs(len(second) - n_last) > 3:
+                        continue
+                    d1 = confusion_distance(last, second, limit1)
+                    if d1 <= limit1 and d0 + d1 <= limit_both:
+                        scored.append((d0 + d1, name))
         scored.sort()
         if not scored or len(scored) >= 2 and scored[1][0] == scored[0][0] and scored[1][1] != scored[0][1]:
             return None
@@ -608,8 +713,9 @@ class TraceIndex:
         if letters in self.words:
             return None
         # a misreading keeps about as many letters as the name has ("More" is not "Morrow")
-        scored = sorted((confusion_distance(letters, p[-1], share * confusion_limit(p[-1])), p[-1]) for p in self.people
-                        if len(p[-1]) >= 4 and len(p[-1]) - 1 <= len(letters) <= len(p[-1]) + 3)
+        n_letters = len(letters)
+        scored = sorted((confusion_distance(letters, w, share * limit), w) for w, n, limit in self.last_words
+                        if n - 1 <= n_letters <= n + 3)
         scored = [(d, w) for d, w in scored if d <= share * confusion_limit(w)]
         if not scored or len(scored) >= 2 and scored[1][0] == scored[0][0] and scored[1][1] != scored[0][1]:
             return None
