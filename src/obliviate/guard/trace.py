@@ -433,7 +433,11 @@ class TraceIndex:
             if len(p) == 2:
                 self.by_first_word[p[0]].append((p[1], confusion_limit(p[1]), confusion_limit(p[0] + p[1]),
                                                  " ".join(p)))
-        self.first_words = [(w, len(w), confusion_limit(w), self.by_first_word[w]) for w in sorted(self.by_first_word)]
+        first_words = [(w, len(w), confusion_limit(w), self.by_first_word[w]) for w in sorted(self.by_first_word)]
+        # ... and by the lengths of the words they may be read in (at most 3 letters apart)
+        self.first_words_near: dict[int, list] = {
+            n: [e for e in first_words if abs(e[1] - n) <= 3]
+            for n in range(max((e[1] for e in first_words), default=0) + 4)}
         self.last_words = [(p[-1], len(p[-1]), confusion_limit(p[-1])) for p in self.people if len(p[-1]) >= 4]
 
     # ---- the traces -------------------------------------------------------------------
@@ -589,7 +593,13 @@ class TraceIndex:
         # is a capitalised run at the word's start, or the word itself is one)
         starts = {c[0] for c in capital}
         cover_of = {w: self._cover(w, pieces, capital) if w[0] in starts else None for w in self.name_words}
+        # a name is read below only when one of its words is covered by two or more pieces
+        split_words = {w for w, c in cover_of.items() if c is not None and len(c) >= 2}
+        if not split_words:
+            return []
         for p in self.people:
+            if split_words.isdisjoint(p):
+                continue
             covers = [cover_of[w] for w in p]
             if any(c is None for c in covers) or " ".join(p) in low_text:
                 continue
@@ -599,6 +609,8 @@ class TraceIndex:
                 out.append(" ".join(p))
         for p in self.people:
             last = p[-1]
+            if last not in split_words:
+                continue
             cover = cover_of[last]
             if cover is None or len(cover) < 2 or re.search(r"(?<![a-z])" + last + r"(?![a-z])", low_text):
                 continue
@@ -690,9 +702,7 @@ class TraceIndex:
             # rules out everyone who bears it (the order scored entries are found in does not
             # matter, they are sorted)
             n_first, n_last = len(first), len(last)
-            for word, n, limit, rest in self.first_words:
-                if abs(n - n_first) > 3:
-                    continue
+            for word, n, limit, rest in self.first_words_near.get(n_first, ()):
                 d0 = confusion_distance(first, word, limit)
                 if d0 > limit:
                     continue
