@@ -11,8 +11,8 @@ split, with
 - ``tuned`` / ``heldout`` / ``heldout2`` / ``heldout3`` / ``heldout4`` / ``heldout5`` / ``heldout6`` /
   ``heldout7`` / ``heldout8`` / ``heldout9`` / ``heldout10`` / ``heldout11`` / ``heldout12`` / ``heldout13`` /
   ``heldout14`` / ``heldout15`` / ``heldout16`` / ``heldout17`` / ``heldout18`` / ``heldout19`` / ``heldout20`` /
-  ``heldout21`` / ``heldout22``: block rate per obfuscation kind of :mod:`obliviate.guard.obfuscate`: the kinds
-  the guard was written against, and twenty-two held-out sets (see docs/guard.md for which of them the guard was
+  ``heldout21`` / ``heldout22`` / ``heldout23``: block rate per obfuscation kind of
+  :mod:`obliviate.guard.obfuscate`: the kinds the guard was written against, and twenty-three held-out sets (see docs/guard.md for which of them the guard was
   later changed for);
 - ``obfuscated_false_positive``: per group and kind, the rate at which retain people who share
   a first or last name with a forget person are blocked when their full name is obfuscated by
@@ -25,7 +25,7 @@ check also of one prompt of each obfuscation kind, where the decoders do their w
     python benchmarks/bench_guard.py [--seeds 0 1] [--no-semantic] [--no-per-kind] [--markdown]
         [--groups main tuned heldout heldout2 heldout3 heldout4 heldout5 heldout6 heldout7 heldout8 heldout9 heldout10
         heldout11 heldout12 heldout13 heldout14 heldout15 heldout16 heldout17 heldout18
-        heldout19 heldout20 heldout21 heldout22]
+        heldout19 heldout20 heldout21 heldout22 heldout23]
         [--opaque block|allow]
 """
 
@@ -46,7 +46,8 @@ from obliviate.guard.obfuscate import (HELDOUT2_KINDS, HELDOUT3_KINDS, HELDOUT4_
                                        HELDOUT7_KINDS, HELDOUT8_KINDS, HELDOUT9_KINDS, HELDOUT10_KINDS, HELDOUT11_KINDS,
                                        HELDOUT12_KINDS, HELDOUT13_KINDS, HELDOUT14_KINDS, HELDOUT15_KINDS,
                                        HELDOUT16_KINDS, HELDOUT17_KINDS, HELDOUT18_KINDS, HELDOUT19_KINDS, HELDOUT20_KINDS,
-                                       HELDOUT21_KINDS, HELDOUT22_KINDS, HELDOUT_KINDS, TUNED_KINDS)
+                                       HELDOUT21_KINDS, HELDOUT22_KINDS, HELDOUT23_KINDS, HELDOUT_KINDS,
+                                       TUNED_KINDS)
 
 GROUPS = {"tuned": TUNED_KINDS, "heldout": HELDOUT_KINDS, "heldout2": HELDOUT2_KINDS,
           "heldout3": HELDOUT3_KINDS, "heldout4": HELDOUT4_KINDS, "heldout5": HELDOUT5_KINDS,
@@ -55,11 +56,12 @@ GROUPS = {"tuned": TUNED_KINDS, "heldout": HELDOUT_KINDS, "heldout2": HELDOUT2_K
           "heldout11": HELDOUT11_KINDS, "heldout12": HELDOUT12_KINDS, "heldout13": HELDOUT13_KINDS,
           "heldout14": HELDOUT14_KINDS, "heldout15": HELDOUT15_KINDS, "heldout16": HELDOUT16_KINDS,
           "heldout17": HELDOUT17_KINDS, "heldout18": HELDOUT18_KINDS, "heldout19": HELDOUT19_KINDS,
-          "heldout20": HELDOUT20_KINDS, "heldout21": HELDOUT21_KINDS, "heldout22": HELDOUT22_KINDS}
+          "heldout20": HELDOUT20_KINDS, "heldout21": HELDOUT21_KINDS, "heldout22": HELDOUT22_KINDS,
+          "heldout23": HELDOUT23_KINDS}
 HELDOUT_GROUPS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
                   "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
                   "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20",
-                  "heldout21", "heldout22")
+                  "heldout21", "heldout22", "heldout23")
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -182,6 +184,7 @@ def markdown(rows: list[dict]) -> str:
                            ("heldout17", "block (held-out set 17)"), ("heldout18", "block (held-out set 18)"),
                            ("heldout19", "block (held-out set 19)"), ("heldout20", "block (held-out set 20)"),
                            ("heldout21", "block (held-out set 21)"), ("heldout22", "block (held-out set 22)"),
+                           ("heldout23", "block (held-out set 23)"),
                            ("false_positive", "false positive")):
         for k in (rows[0][section] if rows[0][section] else ()):
             lines.append(f"| {label}: {k} | " + " | ".join(f"{r[section].get(k, float('nan')):.3f}" for r in rows)
