@@ -149,11 +149,11 @@ class Guard:
         return out
 
     def _opaque(self, prompt: str) -> str | None:
-        readings, traced_from = self.lexical.readings_traced(prompt)
+        readings, traced_from, by_sound = self.lexical.readings_traced(prompt)
         why = opaque_reason(readings, self.lexical.shifts.known_words)
         if why is None and self.slots is not None:
             why = self.slots.unreadable(readings, self.lexical.shifts.known_words, self.lexical.names_known_person,
-                                        traced_from) \
+                                        traced_from, by_sound) \
                 or self.slots.near(prompt, self.lexical.traces.near_people, self.lexical.forget_people)
         return why
 

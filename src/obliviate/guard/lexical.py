@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
-from obliviate.guard.normalize import COMMON_WORDS, LETTER_CLASSES, ShiftIndex, decodings, fold, name_key, skeleton, views
+from obliviate.guard.normalize import (COMMON_WORDS, LETTER_CLASSES, ShiftIndex, decodings, fold, name_key, skeleton,
+                                      transliterated, views)
 from obliviate.guard.trace import TraceIndex
 
 # Glued full names shorter than this are not searched in the separator-free view,
@@ -368,11 +369,15 @@ class LexicalMatcher:
             # (base64 of a question), not in the letter-order readings of plain text, where
             # every word is a made-up one.
             base = self.shifts.known_words(text)
-            traced = [self.traces.readings(t) for t in out if t is out[0] or self.shifts.known_words(t) >= base]
+            sources = [t for t in out if t is out[0] or self.shifts.known_words(t) >= base]
+            traced = [self.traces.readings(t) for t in sources]
             out += [r for r in dict.fromkeys(r for in_place, _ in traced for r in in_place) if r not in out]
             before = len(out)
             out += [r for r in dict.fromkeys(r for _, added in traced for r in added) if r not in out]
-            got = cache[text] = (out, before, decoded)
+            # the readings by sound of other scripts, and the names traced in them
+            sound = set(filter(None, map(transliterated, out[:decoded]))) & set(out[:decoded])
+            sound |= {r for t, (in_place, added) in zip(sources, traced) if t in sound for r in (*in_place, *added)}
+            got = cache[text] = (out, before, decoded, frozenset(sound))
         return got[:2]
 
     def readings(self, text: str) -> list[str]:
@@ -381,11 +386,13 @@ class LexicalMatcher:
         seen: the opaque-content rule reads the same decodings as the matcher."""
         return self._readings(text)[0]
 
-    def readings_traced(self, text: str) -> tuple[list[str], int]:
-        """:meth:`readings`, and how many of them are the text and its decodings (the rest
-        are names that a trace guessed, in place or added)."""
+    def readings_traced(self, text: str) -> tuple[list[str], int, frozenset[str]]:
+        """:meth:`readings`, how many of them are the text and its decodings (the rest are
+        names that a trace guessed, in place or added), and which are readings of other
+        scripts by their sound or names traced in those."""
         readings = self._readings(text)[0]
-        return readings, self.__dict__["_reading_cache"][text][2]
+        _, _, decoded, by_sound = self.__dict__["_reading_cache"][text]
+        return readings, decoded, by_sound
 
     def match(self, text: str, answer_text: str | None = None) -> LexicalHit | None:
         """The first forget-entity mention in ``text`` or in any decoding of it, or None.

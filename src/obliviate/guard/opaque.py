@@ -579,7 +579,8 @@ class SubjectSlots:
         return None
 
     def unreadable(self, readings: list[str], known_words: Callable[[str], int] | None = None,
-                   names_person: Callable[[str], bool] | None = None, traced_from: int | None = None) -> str | None:
+                   names_person: Callable[[str], bool] | None = None, traced_from: int | None = None,
+                   by_sound: frozenset[str] = frozenset()) -> str | None:
         """Why the prompt asks about an unreadable subject (with the subject), or None.
 
         In a decoding (``readings[1:]``) the subject reads only with a word the guard knows
@@ -588,9 +589,16 @@ class SubjectSlots:
         (:func:`hidden_subject`) is unreadable too, unless a reading names a person the
         guard knows (``names_person``: a retain person given by a placeholder passes) in the
         text or a decoding of it: readings from ``traced_from`` on add names that a trace
-        guessed, which are evidence for nothing else ("Here's" traced as a last name)."""
+        guessed, which are evidence for nothing else ("Here's" traced as a last name).
+        ``by_sound``: the readings of other scripts by their sound
+        (:func:`~obliviate.guard.normalize.transliterated`), which the matcher reads but
+        which never make a subject readable: letters of another script used for their shapes
+        ("ᕼᑕᖇᗩᒪ") read as some word by sound, and a name the matcher does not find there
+        is still one the guard could not read."""
         unread, hidden = None, None
         for n, reading in enumerate(readings):
+            if reading in by_sound:
+                continue
             for slot, around in self.slots_around(reading):
                 if _readable_subject(slot) and (n == 0 or known_words is None or known_words(slot) > 0):
                     how = hidden_subject(slot, known_words, around, readings[0])
