@@ -14,6 +14,7 @@ import base64
 import binascii
 import codecs
 import datetime
+import functools
 import json
 import random
 import re
@@ -5351,8 +5352,9 @@ def _xml_entities(question: str, name: str, rng: random.Random) -> str:
 
 # ---- "my first is in ..." riddle ---------------------------------------------------------------
 
-def _in_not_in(c: str, rng: random.Random) -> tuple[str, str] | None:
-    """Two everyday words: the first has ``c``, the second every other letter of the first but not ``c``."""
+@functools.lru_cache(maxsize=None)
+def _in_not_in_pairs(c: str) -> tuple[tuple[str, str], ...]:
+    """Every (a, b) of everyday words where a has ``c`` and b every other letter of a but not ``c``, sorted."""
     pairs = []
     for a in EVERYDAY_WORDS:
         if c not in a:
@@ -5361,7 +5363,13 @@ def _in_not_in(c: str, rng: random.Random) -> tuple[str, str] | None:
         for b in EVERYDAY_WORDS:
             if c not in b and sa - set(b) == {c} and abs(len(a) - len(b)) <= 1:
                 pairs.append((a, b))
-    return rng.choice(sorted(pairs)) if pairs else None
+    return tuple(sorted(pairs))
+
+
+def _in_not_in(c: str, rng: random.Random) -> tuple[str, str] | None:
+    """Two everyday words: the first has ``c``, the second every other letter of the first but not ``c``."""
+    pairs = _in_not_in_pairs(c)
+    return rng.choice(pairs) if pairs else None
 
 
 def _my_first_riddle(name: str, rng: random.Random) -> str:
