@@ -150,7 +150,9 @@ class Guard:
 
     def _opaque(self, prompt: str) -> str | None:
         readings, traced_from, by_sound = self.lexical.readings_traced(prompt)
-        why = opaque_reason(readings, self.lexical.shifts.known_words)
+        # A reading of another script by its sound is for the matcher: it never makes an
+        # unreadable span readable (a forget name's sound the matcher missed stays unread).
+        why = opaque_reason([r for r in readings if r not in by_sound], self.lexical.shifts.known_words)
         if why is None and self.slots is not None:
             why = self.slots.unreadable(readings, self.lexical.shifts.known_words, self.lexical.names_known_person,
                                         traced_from, by_sound) \
