@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from obliviate.data.schema import QAItem
 from obliviate.errors import ObliviateError
@@ -131,6 +132,17 @@ def written_initials(text: str) -> frozenset[str]:
     """The letters (folded, lower case) that ``text`` writes as initials."""
     letters = {fold(m.group(0)) for m in _WRITTEN_INITIAL.finditer(text)}
     return frozenset(letters | {x.translate(LETTER_CLASSES) for x in letters})  # as the skeleton view has them
+
+
+class _Readings(NamedTuple):
+    """A text's readings (:meth:`LexicalMatcher.readings`): the text and its decodings first,
+    then the names traced in place, then the names traced and added; ``by_sound``: which of
+    them read another script by its sound, or trace names in such a reading."""
+
+    all: list[str]
+    before_added: int  # readings before the added-name traces
+    decoded: int  # the text and its decodings
+    by_sound: frozenset[str]
 
 
 class LexicalMatcher:
@@ -356,8 +368,8 @@ class LexicalMatcher:
                 return True
         return False
 
-    def _readings(self, text: str) -> tuple[list[str], int]:
-        """The readings of :meth:`readings`, and how many come before the added-name traces."""
+    def _readings(self, text: str) -> _Readings:
+        """The readings of :meth:`readings`, cached, with where each kind of them begins."""
         cache = self.__dict__.setdefault("_reading_cache", {})
         got = cache.get(text)
         if got is None:
@@ -377,22 +389,21 @@ class LexicalMatcher:
             # the readings by sound of other scripts, and the names traced in them
             sound = set(filter(None, map(transliterated, out[:decoded]))) & set(out[:decoded])
             sound |= {r for t, (in_place, added) in zip(sources, traced) if t in sound for r in (*in_place, *added)}
-            got = cache[text] = (out, before, decoded, frozenset(sound))
-        return got[:2]
+            got = cache[text] = _Readings(out, before, decoded, frozenset(sound))
+        return got
 
     def readings(self, text: str) -> list[str]:
         """``text``, its decodings (:func:`~obliviate.guard.normalize.decodings`) and the readings
         of the names traced in them (:mod:`obliviate.guard.trace`), cached for the last texts
         seen: the opaque-content rule reads the same decodings as the matcher."""
-        return self._readings(text)[0]
+        return self._readings(text).all
 
     def readings_traced(self, text: str) -> tuple[list[str], int, frozenset[str]]:
         """:meth:`readings`, how many of them are the text and its decodings (the rest are
         names that a trace guessed, in place or added), and which are readings of other
         scripts by their sound or names traced in those."""
-        readings = self._readings(text)[0]
-        _, _, decoded, by_sound = self.__dict__["_reading_cache"][text]
-        return readings, decoded, by_sound
+        got = self._readings(text)
+        return got.all, got.decoded, got.by_sound
 
     def match(self, text: str, answer_text: str | None = None) -> LexicalHit | None:
         """The first forget-entity mention in ``text`` or in any decoding of it, or None.
@@ -412,7 +423,8 @@ class LexicalMatcher:
         # name that another reading decoded.
         named: set = set()
         partial: list[tuple[LexicalHit, set]] = []
-        readings, decoded = self._readings(text)
+        got = self._readings(text)
+        readings, decoded = got.all, got.before_added
         for n, candidate in enumerate(readings):
             own: set = set()
             hit = self._match_one(candidate, answers, named if n < decoded else own)

@@ -275,20 +275,12 @@ def confusion_lower_bound(a: str, b: str) -> float:
     sum over letters of the count difference times the letter's least share."""
     ca, cb = _letter_counts(a), _letter_counts(b)
     plain = rnm = 0
-    for ch, n in ca.items():
-        d = n - cb.get(ch, 0)
-        if d > 0:
-            if ch in "rnm":
-                rnm += d
-            else:
-                plain += d
-    for ch, n in cb.items():
-        d = n - ca.get(ch, 0)
-        if d > 0:
-            if ch in "rnm":
-                rnm += d
-            else:
-                plain += d
+    for ch in ca.keys() | cb.keys():
+        d = abs(ca.get(ch, 0) - cb.get(ch, 0))
+        if ch in "rnm":
+            rnm += d
+        else:
+            plain += d
     return plain * _SHARE + rnm * _RNM_SHARE
 
 
